@@ -1,0 +1,43 @@
+import type { Config } from 'jest';
+
+// Tests run against the TypeScript sources, so `pnpm test` never tests a stale build.
+// Only the Next.js example's end-to-end test uses the built packages (through `next build`).
+const src = (pkg: string, file = 'index.ts') => `<rootDir>/packages/${pkg}/src/${file}`;
+
+const sharedMapper: Record<string, string> = {
+  '^@vobiz-webhooks/core/node$': src('core', 'node/index.ts'),
+  '^@vobiz-webhooks/core/testing$': src('core', 'testing/index.ts'),
+  '^@vobiz-webhooks/express$': src('express'),
+  '^@vobiz-webhooks/koa$': src('koa'),
+  '^@vobiz-webhooks/next$': src('next'),
+  '^@vobiz-webhooks/next/pages$': src('next', 'pages.ts'),
+  '^@vobiz-webhooks/redis$': src('redis'),
+  '^@vobiz-webhooks/cli$': src('cli'),
+};
+
+const transform: Config['transform'] = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.edge\\.test\\.ts$'],
+      moduleNameMapper: { '^@vobiz-webhooks/core$': src('core'), ...sharedMapper },
+    },
+    {
+      // The same code inside Vercel's Edge runtime VM: no `node:` modules, Web Crypto only.
+      displayName: 'edge',
+      testEnvironment: '@edge-runtime/jest-environment',
+      transform,
+      testMatch: ['<rootDir>/packages/*/test/**/*.edge.test.ts'],
+      moduleNameMapper: { '^@vobiz-webhooks/core$': src('core', 'index.edge.ts'), ...sharedMapper },
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,79 @@
+export type ClaimResult = 'claimed' | 'processing' | 'done';
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where the receiver records which events it has taken and finished. Each operation
+ * must be atomic on its key: two `claim`s of one key racing anywhere in the fleet
+ * must give `'claimed'` to exactly one of them.
+ */
+export interface DedupeStore {
+  /**
+   * Take `key` for `leaseMs`: `'claimed'` if nobody holds it (or an earlier lease expired,
+   * e.g. its process crashed), `'processing'` if another claim is live, `'done'` if completed.
+   */
+  claim(key: string, leaseMs: number): MaybePromise<ClaimResult>;
+  /** Mark `key` handled; copies are answered as duplicates for `ttlMs`. */
+  complete(key: string, ttlMs: number): MaybePromise<void>;
+  /** Drop a `'processing'` claim so a retry is handled; never drops a `'done'` marker. */
+  release(key: string): MaybePromise<void>;
+}
+
+export interface MemoryDedupeStoreOptions {
+  /** Entries kept at most; the least recently written is forgotten first. Default 100,000. */
+  maxEntries?: number;
+  /** Upper bound on how long a completed key is remembered. Default 48 h. */
+  ttlMs?: number;
+}
+
+export interface MemoryDedupeStore extends DedupeStore {
+  /** Entries held now (never more than `maxEntries`). */
+  readonly size: number;
+}
+
+interface Entry {
+  done: boolean;
+  expiresAt: number;
+}
+
+const HOURS_48 = 48 * 60 * 60 * 1000;
+
+/**
+ * Dedupe for a single process. Operations are synchronous, hence atomic in Node.
+ * With more than one instance use a shared store (`@vobiz-webhooks/redis`).
+ */
+export function memoryDedupeStore({ maxEntries = 100_000, ttlMs = HOURS_48 }: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new TypeError(`memoryDedupeStore: maxEntries must be a positive integer, got ${String(maxEntries)}`);
+  }
+  if (!(ttlMs > 0)) throw new TypeError(`memoryDedupeStore: ttlMs must be positive, got ${String(ttlMs)}`);
+
+  // A Map iterates in insertion order: re-inserting on every write keeps the oldest first.
+  const entries = new Map<string, Entry>();
+  const write = (key: string, entry: Entry): void => {
+    entries.delete(key);
+    entries.set(key, entry);
+    if (entries.size > maxEntries) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
+    }
+  };
+
+  return {
+    claim(key, leaseMs) {
+      const now = Date.now();
+      const entry = entries.get(key);
+      if (entry !== undefined && entry.expiresAt > now) return entry.done ? 'done' : 'processing';
+      write(key, { done: false, expiresAt: now + leaseMs });
+      return 'claimed';
+    },
+    complete(key, ttl) {
+      write(key, { done: true, expiresAt: Date.now() + Math.min(ttl, ttlMs) });
+    },
+    release(key) {
+      if (entries.get(key)?.done === false) entries.delete(key);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import { VobizWebhookError } from './errors';
+import {
+  envelopeBaseSchema,
+  eventFamily,
+  unknownPayloadSchema,
+  whatsappPayloadSchema,
+} from './schemas';
+import type { VobizEvent } from './types';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+function describe(error: z.ZodError, prefix: string[] = []): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'the envelope does not match the Vobiz schema';
+  const parts = [...prefix, ...issue.path.map(String)];
+  const path = parts.length > 0 ? parts.join('.') : '(root)';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${path}: ${issue.message}${more}`;
+}
+
+/**
+ * Validates a delivery (raw bytes, a JSON string, or an already parsed value) and
+ * returns the typed event. Throws `VobizWebhookError` (`invalid_json`, `invalid_envelope`).
+ * Verify the signature first: this is for trusted bytes.
+ */
+export function parseEnvelope(input: string | Uint8Array | unknown): VobizEvent {
+  let value: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const text = typeof input === 'string' ? input : decoder.decode(input);
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new VobizWebhookError('invalid_json', 'The body is not valid JSON.');
+    }
+  }
+  const base = envelopeBaseSchema.safeParse(value);
+  if (!base.success) throw new VobizWebhookError('invalid_envelope', `Invalid envelope: ${describe(base.error)}`);
+  const payloadSchema = eventFamily(base.data.event_type) === 'other' ? unknownPayloadSchema : whatsappPayloadSchema;
+  const payload = payloadSchema.safeParse(base.data.payload);
+  if (!payload.success) {
+    const error = describe(payload.error, ['payload']);
+    throw new VobizWebhookError('invalid_envelope', `Invalid ${base.data.event_type} payload: ${error}`);
+  }
+  return { ...base.data, payload: payload.data } as VobizEvent;
+}

@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import getRawBody from 'raw-body';
+import { VobizWebhookError } from '../errors';
+import type { RawBody, ReceiveResult } from '../receiver';
+
+/** What an earlier body parser may have left: `req.body` / `req.rawBody` (Express), `ctx.request.*` (Koa). */
+export interface ParsedLeftovers {
+  body?: unknown;
+  rawBody?: unknown;
+}
+
+const isBytes = (value: unknown): value is RawBody => typeof value === 'string' || value instanceof Uint8Array;
+
+/**
+ * Whether something already consumed the stream. Express 4's body-parser marks
+ * `req._body`; any reader leaves the stream ended; a parsed object means a parser ran.
+ */
+function consumed(req: IncomingMessage, body: unknown): boolean {
+  if ((req as { _body?: unknown })._body === true || req.readableEnded) return true;
+  return typeof body === 'object' && body !== null && Object.keys(body).length > 0;
+}
+
+/**
+ * The raw bytes of a Node request, for `ReceiveRequest.rawBody`: what an earlier parser
+ * kept (a Buffer or string body, or `rawBody`), else the stream itself, read with the
+ * limit. Parsed JSON is never re-serialized (that silently breaks the HMAC): when only
+ * a parsed object is left, it fails with `raw_body_unavailable` and `fix` in the message.
+ */
+export function nodeRawBody(
+  req: IncomingMessage,
+  leftovers: ParsedLeftovers,
+  fix: string,
+): (limit: number) => Promise<RawBody> {
+  return async (limit) => {
+    if (isBytes(leftovers.rawBody)) return leftovers.rawBody;
+    if (isBytes(leftovers.body)) return leftovers.body;
+    if (consumed(req, leftovers.body)) {
+      throw new VobizWebhookError(
+        'raw_body_unavailable',
+        `A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be checked. ${fix}`,
+      );
+    }
+    try {
+      return await getRawBody(req, { limit, length: req.headers['content-length'] ?? null });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        throw new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
+      }
+      throw new VobizWebhookError('invalid_json', `The request body could not be read (${type ?? 'stream error'}).`, {
+        cause: error,
+      });
+    }
+  };
+}
+
+/** Writes a receiver result to a Node response (Express, Connect, Next.js Pages, plain http). */
+export function sendNodeResult(res: ServerResponse, result: ReceiveResult): void {
+  res.statusCode = result.status;
+  for (const name in result.headers) res.setHeader(name, result.headers[name] as string);
+  res.end(result.body);
+}
+
+/** The path part of a request URL, without the query string. */
+export function pathnameOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

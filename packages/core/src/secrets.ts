@@ -1,0 +1,26 @@
+/**
+ * Validates the `secret` option once, at construction. The messages say what is wrong
+ * and how to fix it, and never contain the secret itself.
+ */
+export function normalizeSecrets(secret: unknown): readonly string[] {
+  const list: unknown[] = Array.isArray(secret) ? secret : [secret];
+  if (list.length === 0) {
+    throw new TypeError('vobiz-webhooks: `secret` is an empty array; pass at least one subscription secret.');
+  }
+  list.forEach((value, index) => {
+    const which = list.length > 1 ? `secret[${index}]` : '`secret`';
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new TypeError(
+        `vobiz-webhooks: ${which} is ${value === '' ? 'empty' : 'missing'}. ` +
+          'Set it to the Vobiz subscription secret, e.g. `secret: process.env.VOBIZ_WEBHOOK_SECRET` (and check that variable is set).',
+      );
+    }
+    if (value.trim() !== value) {
+      throw new TypeError(
+        `vobiz-webhooks: ${which} has leading or trailing whitespace, so no signature would ever match. ` +
+          'This is usually a newline or space from a .env file or a copy-paste: trim it where it is loaded.',
+      );
+    }
+  });
+  return list as string[];
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http';
+import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { nodeRawBody } from '@vobiz-webhooks/core/node';
+
+/**
+ * The parts of a Koa context the middleware reads and writes. Structural, so Koa 2,
+ * Koa 3 and @koa/router contexts all fit it without this package importing koa.
+ */
+export interface KoaContext {
+  req: IncomingMessage;
+  method: string;
+  path: string;
+  /** What a body parser mounted earlier left (@koa/bodyparser, koa-bodyparser). */
+  request: { body?: unknown; rawBody?: unknown };
+  status: number;
+  body: unknown;
+  set(fields: Record<string, string>): void;
+  /** Set by @koa/router on a matched route. */
+  _matchedRoute?: unknown;
+  /** Set by koa-mount under a mount path. */
+  mountPath?: unknown;
+}
+
+export type VobizKoaMiddleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void>;
+
+const FIX =
+  'Mount vobizWebhook() before the body parser (or exclude its path from the parser), ' +
+  'or use @koa/bodyparser or koa-bodyparser, which keep the raw text in ctx.request.rawBody.';
+
+/**
+ * Koa 2/3 middleware. On a route (`router.post(path, mw)`, koa-mount) it answers every
+ * request that reaches it; at the root (`app.use(mw)`) only requests to `options.path`,
+ * awaiting `next()` for the rest. Refusals are answers, never throws, so an upstream
+ * error handler sees no exception for a forged or duplicate delivery.
+ */
+export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
+  const receiver = createReceiver(options);
+  return async (ctx, next) => {
+    // @koa/router sets `_matchedRoute` before running a route's middleware; koa-mount sets
+    // `mountPath` (and strips `ctx.path`). Neither is set when the app itself runs us.
+    const atRoot = ctx._matchedRoute === undefined && ctx.mountPath === undefined;
+    if (atRoot && !receiver.matchesPath(ctx.path)) {
+      await next();
+      return;
+    }
+    const result = await receiver.receive({
+      method: ctx.method,
+      headers: ctx.req.headers,
+      rawBody: nodeRawBody(ctx.req, ctx.request, FIX),
+    });
+    ctx.status = result.status;
+    // Headers first: Koa only infers a content type for a string body when none is set.
+    ctx.set(result.headers);
+    ctx.body = result.body;
+  };
+}
+
+export type * from '@vobiz-webhooks/core';

@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import Koa2 from 'koa2';
+import request from 'supertest';
+import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { vobizWebhook } from '@vobiz-webhooks/koa';
+import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '../../../core/test/support/target';
+
+export type KoaVersion = 2 | 3;
+
+export interface KoaTargetOptions {
+  koa: KoaVersion;
+  /** `root`: `app.use(mw)` (the default); `router`: `router.post(path, mw)` with @koa/router. */
+  mount?: 'root' | 'router';
+  /** Middleware mounted before the webhook, e.g. a body parser. */
+  before?: Koa.Middleware[];
+}
+
+export const DEFAULT_PATH = '/webhooks/vobiz';
+
+/** Any Koa app, whatever context type its `use()` chain inferred. */
+export type KoaApp = Pick<Koa, 'callback'>;
+
+/** A fresh Koa 3 (`koa`) or Koa 2 (`koa2`) application. */
+export function newKoaApp(version: KoaVersion): Koa {
+  return version === 3 ? new Koa() : new Koa2();
+}
+
+/** Sends one request through supertest to a Koa app and returns it as the conformance suite reads it. */
+export async function deliver(app: KoaApp, { method = 'POST', path = DEFAULT_PATH, headers = {}, body }: DeliveryRequest): Promise<DeliveryResponse> {
+  let req = request(app.callback())[method.toLowerCase() as 'post'](path);
+  for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+  // Byte for byte: superagent would give a string a form content type, and JSON-encode a
+  // Buffer sent as application/json, so send a Buffer through an identity serializer.
+  const res = body === undefined ? await req : await req.serialize((bytes) => bytes).send(Buffer.from(body));
+  const text = res.text ?? '';
+  let parsed: unknown = text;
+  if (/json/.test(String(res.headers['content-type'] ?? ''))) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers as Record<string, string>, body: parsed };
+}
+
+/**
+ * Koa apps wired like a user would: at the root with `app.use(vobizWebhook(options))`,
+ * or on `router.post(options.path, …)` with @koa/router's routes and allowedMethods.
+ */
+export function makeKoaTarget({ koa, mount = 'root', before = [] }: KoaTargetOptions): MakeTarget {
+  return (options: VobizWebhookOptions): Target => {
+    const app = newKoaApp(koa);
+    for (const middleware of before) app.use(middleware);
+    if (mount === 'root') {
+      app.use(vobizWebhook(options));
+    } else {
+      const router = new Router();
+      router.post(options.path ?? DEFAULT_PATH, vobizWebhook(options));
+      app.use(router.routes()).use(router.allowedMethods());
+    }
+    return { send: (delivery) => deliver(app, { path: options.path ?? DEFAULT_PATH, ...delivery }) };
+  };
+}

@@ -10,8 +10,12 @@ export type KoaVersion = 2 | 3;
 
 export interface KoaTargetOptions {
   koa: KoaVersion;
-  /** `root`: `app.use(mw)` (the default); `router`: `router.post(path, mw)` with @koa/router. */
-  mount?: 'root' | 'router';
+  /**
+   * `root`: `app.use(mw)` (the default). With @koa/router: `router.post`, as the README
+   * shows (other methods get allowedMethods' 405), or `router.all`, so every method
+   * reaches the pipeline and gets its JSON 405.
+   */
+  mount?: 'root' | 'router.post' | 'router.all';
   /** Middleware mounted before the webhook, e.g. a body parser. */
   before?: Koa.Middleware[];
 }
@@ -41,7 +45,7 @@ export async function deliver(app: KoaApp, { method = 'POST', path = DEFAULT_PAT
 
 /**
  * Koa apps wired like a user would: at the root with `app.use(vobizWebhook(options))`,
- * or on `router.post(options.path, …)` with @koa/router's routes and allowedMethods.
+ * or on a @koa/router route at `options.path`, with the router's routes and allowedMethods.
  */
 export function makeKoaTarget({ koa, mount = 'root', before = [] }: KoaTargetOptions): MakeTarget {
   return (options: VobizWebhookOptions): Target => {
@@ -51,7 +55,7 @@ export function makeKoaTarget({ koa, mount = 'root', before = [] }: KoaTargetOpt
       app.use(vobizWebhook(options));
     } else {
       const router = new Router();
-      router.post(options.path ?? DEFAULT_PATH, vobizWebhook(options));
+      router[mount === 'router.post' ? 'post' : 'all'](options.path ?? DEFAULT_PATH, vobizWebhook(options));
       app.use(router.routes()).use(router.allowedMethods());
     }
     return { send: (delivery) => deliver(app, { path: options.path ?? DEFAULT_PATH, ...delivery }) };

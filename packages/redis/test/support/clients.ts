@@ -18,7 +18,7 @@ export function testClients(): TestClients {
   return {
     async ioredis(url = REDIS_URL, options = ioredisOptions) {
       const client = new Redis(url, { lazyConnect: true, ...options });
-      closers.push(async () => client.disconnect());
+      closers.push(async () => (client.status === 'end' ? undefined : client.disconnect()));
       await client.connect();
       return client;
     },

@@ -1,0 +1,6 @@
+import { describeConformance } from '../../core/test/support/conformance';
+import { makeConnectTarget, makeExpress4Target, makeExpressTarget } from './support/target';
+
+describeConformance('Express 5', makeExpressTarget);
+describeConformance('Express 4', makeExpress4Target);
+describeConformance('Connect', makeConnectTarget);

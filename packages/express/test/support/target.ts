@@ -1,0 +1,70 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import connect from 'connect';
+import express from 'express';
+import express4 from 'express4';
+import request from 'supertest';
+import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
+import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
+import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '../../../core/test/support/target';
+
+export const WEBHOOK_PATH = '/webhooks/vobiz';
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
+
+/** A real HTTP server on a free port, closed with every open connection so Jest can exit. */
+export async function listen(listener: RequestListener): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Sends one delivery through supertest, byte for byte, and reads the answer back. */
+export async function sendTo(server: Server, delivery: DeliveryRequest, defaultPath = WEBHOOK_PATH): Promise<DeliveryResponse> {
+  const method = (delivery.method ?? 'POST').toLowerCase() as Method;
+  let test = request(server)[method](delivery.path ?? defaultPath);
+  for (const [name, value] of Object.entries(delivery.headers ?? {})) test = test.set(name, value);
+  // Bytes as they are: by default superagent JSON-serializes bodies sent as JSON, Buffers included.
+  if (delivery.body !== undefined) test = test.serialize((body: unknown) => body as string).send(Buffer.from(delivery.body));
+  const response = await test;
+  let body: unknown = response.text;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    // Not JSON (e.g. Express's own 404 page): keep the text.
+  }
+  return { status: response.status, headers: response.headers as Record<string, string>, body };
+}
+
+/** A target over any Node request listener (an Express or Connect app). */
+export async function targetFor(listener: RequestListener, defaultPath = WEBHOOK_PATH): Promise<Target> {
+  const served = await listen(listener);
+  return {
+    send: (delivery) => sendTo(served.server, delivery, defaultPath),
+    close: served.close,
+  };
+}
+
+/** Express 5, mounted the one-line way: `app.use(vobizWebhook(options))`. */
+export const makeExpressTarget: MakeTarget = (options: VobizWebhookOptions) =>
+  targetFor(express().use(vobizWebhook(options)));
+
+/** Express 4 (the `express4` alias), mounted the same way. */
+export const makeExpress4Target: MakeTarget = (options: VobizWebhookOptions) =>
+  targetFor(express4().use(vobizWebhook(options)));
+
+/** Connect, mounted at the root. */
+export const makeConnectTarget: MakeTarget = (options: VobizWebhookOptions) => {
+  const app = connect();
+  app.use(vobizWebhook(options) satisfies VobizMiddleware as connect.NextHandleFunction);
+  return targetFor(app);
+};

@@ -1,0 +1,111 @@
+// The deliveries every configuration receives: one realistic `message.inbound` with the
+// whole Meta object (a batch of messages from one customer), about 1.7 KB, and the
+// same-sized bodies the peer libraries expect, each signed the way its receiver checks.
+import { createHmac, randomUUID } from 'node:crypto';
+import { importPackage } from './packages.mjs';
+
+export const SECRET = 'bench-subscription-secret-7f3a9c';
+export const PATHS = { vobiz: '/webhooks/vobiz', octokit: '/api/github/webhooks', whatsapp: '/webhooks/whatsapp' };
+
+const ID = '00000000-0000-4000-8000-000000000000';
+const hmacHex = (body) => createHmac('sha256', SECRET).update(body).digest('hex');
+
+/** Meta signs an ASCII form of the JSON (non-ASCII as \uXXXX), as whatsapp-api-js expects. */
+const escapeUnicode = (text) => text.replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A JSON template with `ID` where each copy gets its own id. */
+async function vobizEnvelope() {
+  const { createTestEvent, sampleMessages } = await importPackage('core/testing');
+  // A deep copy: the fixtures' nested objects are shared module constants.
+  const event = JSON.parse(JSON.stringify(createTestEvent('message.inbound', { event_id: ID, messageType: 'text' })));
+  const value = event.payload.entry[0].changes[0].value;
+  const first = value.messages[0];
+  // A customer who sends a photo, a location and a button reply in one burst: Meta batches them.
+  const more = ['image', 'location', 'interactive', 'reaction'].map((kind, i) => {
+    const { text: _text, ...common } = first;
+    return { ...common, ...JSON.parse(JSON.stringify(sampleMessages[kind])), id: first.id.replace('AA==', `${i + 1}AA==`) };
+  });
+  value.messages.push(...more);
+  value.messages[1].context = { from: value.metadata.display_phone_number, id: first.id };
+  return event;
+}
+
+function octokitIssue(targetBytes) {
+  const user = { login: 'ana-garcia', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', site_admin: false };
+  const issue = {
+    action: 'opened',
+    issue: {
+      id: 1296269, node_id: 'MDU6SXNzdWUxMjk2MjY5', number: 1347, title: 'Envío a Málaga', state: 'open', locked: false,
+      user, labels: [{ id: 208045946, name: 'shipping', color: 'f29513', default: true }], comments: 0,
+      created_at: '2026-03-25T10:00:00Z', updated_at: '2026-03-25T10:00:00Z', author_association: 'NONE', body: '',
+    },
+    repository: { id: 1296269, node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5', name: 'shop', full_name: 'acme/shop', private: false, owner: user },
+    sender: user,
+  };
+  const base = JSON.stringify(issue).length;
+  issue.issue.body = 'Hola, tienen envio a Malaga? Gracias. '.repeat(60).slice(0, Math.max(0, targetBytes - base));
+  return JSON.stringify(issue);
+}
+
+/**
+ * Builds the request factory for one kind of receiver: `next()` returns a fresh
+ * `{ body: Buffer, headers }` with its own event id and signature.
+ */
+export async function requestFactory(kind) {
+  const envelope = await vobizEnvelope();
+  const vobizTemplate = JSON.stringify(envelope);
+  const size = Buffer.byteLength(vobizTemplate);
+
+  if (kind === 'vobiz') {
+    const [head, tail] = vobizTemplate.split(ID);
+    return {
+      size,
+      next() {
+        const body = Buffer.from(head + randomUUID() + tail);
+        return {
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-webhook-signature': hmacHex(body),
+            'x-webhook-event': 'message.inbound',
+          },
+        };
+      },
+    };
+  }
+  if (kind === 'whatsapp') {
+    // The same Meta object Vobiz wraps, sent as Meta sends it; the first text grows to the same size.
+    const meta = envelope.payload;
+    const first = meta.entry[0].changes[0].value.messages[0];
+    first.id = `wamid.${ID}`;
+    const short = Buffer.byteLength(escapeUnicode(JSON.stringify(meta)));
+    first.text.body += ' '.repeat(Math.max(0, size - short));
+    const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
+    return {
+      size: Buffer.byteLength(head + ID + tail),
+      next() {
+        const body = Buffer.from(head + randomUUID() + tail);
+        return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` } };
+      },
+    };
+  }
+  if (kind === 'octokit') {
+    const json = octokitIssue(size);
+    return {
+      size: Buffer.byteLength(json),
+      next() {
+        const body = Buffer.from(json);
+        return {
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'issues',
+            'x-github-delivery': randomUUID(),
+            'x-hub-signature-256': `sha256=${hmacHex(body)}`,
+          },
+        };
+      },
+    };
+  }
+  throw new Error(`unknown request kind ${kind}`);
+}

@@ -1,0 +1,303 @@
+// `pnpm bench`: the library against the receivers a user would write or pick instead.
+// Every configuration runs in its own server process; load comes from another process
+// (bench/load.mjs, autocannon over keep-alive loopback connections). Configurations run
+// alternately over several rounds and the medians are reported, then the in-process
+// micro-benchmarks (bench/micro.mjs). The full run writes bench/RESULTS.md.
+//
+//   node bench/run.mjs            full run (BENCH_DURATION s per run, BENCH_ROUNDS rounds)
+//   node bench/run.mjs --smoke    a tiny run that only proves the harness works; writes nothing
+//   --out <file>                  where to write the results (default bench/RESULTS.md; none with --smoke)
+//   BENCH_ONLY=1,2,3              run only these configurations (development)
+//   BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_POOL, BENCH_MICRO=0 (skip the micro-benchmarks)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { missingPackage } from './lib/packages.mjs';
+import { PATHS, requestFactory } from './lib/payloads.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const outIndex = args.indexOf('--out');
+const outFile = outIndex >= 0 ? args[outIndex + 1] : smoke ? undefined : `${here}RESULTS.md`;
+const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]));
+
+const settings = {
+  duration: smoke ? 1 : env('BENCH_DURATION', 10),
+  rounds: smoke ? 1 : env('BENCH_ROUNDS', 3),
+  warmup: smoke ? 0 : env('BENCH_WARMUP', 2),
+  connections: env('BENCH_CONNECTIONS', smoke ? 4 : 10),
+};
+// Enough distinct pre-signed deliveries that no event_id repeats within one load run.
+settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(15_000 * (settings.duration + settings.warmup)));
+
+/** The seven configurations of issue 6 (5 is two servers). `needs` are built workspace packages. */
+const CONFIGS = [
+  { id: '1', name: 'bare Express + `express.raw()`, answers 200 (ceiling)', server: 'express-bare.mjs', kind: 'vobiz', verifies: false },
+  { id: '2', name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)", server: 'express-vobiz-docs.mjs', kind: 'vobiz' },
+  { id: '3', name: '`@vobiz-webhooks/express`, defaults (in-memory dedupe)', server: 'vobiz-express.mjs', kind: 'vobiz', needs: ['core', 'express'] },
+  { id: '4', name: '`@vobiz-webhooks/express` + Redis dedupe (127.0.0.1:6379)', server: 'vobiz-express-redis.mjs', kind: 'vobiz', needs: ['core', 'express'], redis: true },
+  { id: '5a', name: '`@vobiz-webhooks/koa` on `@koa/router`, defaults', server: 'vobiz-koa.mjs', kind: 'vobiz', needs: ['core', 'koa'] },
+  { id: '5b', name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`', server: 'vobiz-next.mjs', kind: 'vobiz', needs: ['core', 'next'] },
+  { id: '6', name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)', server: 'octokit.mjs', kind: 'octokit' },
+  { id: '7', name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)', server: 'whatsapp-api-js.mjs', kind: 'whatsapp' },
+];
+
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
+
+function redisReachable() {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: 6379 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Starts a server process and resolves with its port once it prints `READY <port>`. */
+function startServer(config) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${here}servers/${config.server}`], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let stderr = '';
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`did not start within 30 s${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+    }, 30_000);
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /READY (\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), stderr: () => stderr });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}`));
+    });
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 5_000);
+    server.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** One valid delivery must get 200 and a forged one must be refused, or the numbers mean nothing. */
+async function probe(config, port) {
+  const factory = await requestFactory(config.kind);
+  const url = `http://127.0.0.1:${port}${PATHS[config.kind]}`;
+  const good = factory.next();
+  const ok = await fetch(url, { method: 'POST', headers: good.headers, body: good.body });
+  await ok.arrayBuffer();
+  if (ok.status !== 200) throw new Error(`a valid signed delivery got ${ok.status}, not 200`);
+  const forged = factory.next();
+  const headers = { ...forged.headers };
+  for (const name of ['x-webhook-signature', 'x-hub-signature-256']) {
+    if (headers[name]) headers[name] = headers[name].replace(/[0-9a-f]{8}$/, '00000000');
+  }
+  const refused = await fetch(url, { method: 'POST', headers, body: forged.body });
+  await refused.arrayBuffer();
+  const rejects = refused.status >= 400 && refused.status < 500;
+  if (config.verifies !== false && !rejects) throw new Error(`a forged signature got ${refused.status}: it does not verify`);
+  return { rejectsForged: rejects ? refused.status : 'no' };
+}
+
+function runLoad(config, port) {
+  return new Promise((resolve, reject) => {
+    const spec = { url: `http://127.0.0.1:${port}`, kind: config.kind, ...settings };
+    const child = spawn(process.execPath, [`${here}load.mjs`, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => {
+      const line = stdout.trim().split('\n').pop();
+      if (code !== 0 || !line) return reject(new Error(`load generator exited with ${code}: ${stderr.trim().slice(-300)}`));
+      resolve(JSON.parse(line));
+    });
+  });
+}
+
+function runMicro() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${here}micro.mjs`, ...(smoke ? ['--smoke'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop())) : reject(new Error(`micro.mjs exited with ${code}`))));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+async function main() {
+  const started = new Date();
+  const loadBefore = loadavg();
+  const log = (line) => process.stderr.write(`${line}\n`);
+  log(`bench: ${settings.rounds} round(s) × ${settings.duration} s per configuration, ${settings.connections} connections${smoke ? ' (smoke)' : ''}`);
+
+  // Decide what can run; anything that cannot is reported with its reason, never dropped.
+  const skipped = new Map();
+  const redisUp = await redisReachable();
+  for (const config of CONFIGS) {
+    if (only && !only.has(config.id)) {
+      skipped.set(config.id, 'not selected (BENCH_ONLY)');
+      continue;
+    }
+    const missing = (config.needs ?? []).map((name) => missingPackage(name) && `@vobiz-webhooks/${name}: ${missingPackage(name)}`).filter(Boolean);
+    if (missing.length > 0) skipped.set(config.id, missing.join('; '));
+    else if (config.redis && !redisUp) skipped.set(config.id, 'no Redis server at 127.0.0.1:6379');
+  }
+
+  const servers = new Map();
+  const notes = new Map();
+  for (const config of CONFIGS) {
+    if (skipped.has(config.id)) continue;
+    try {
+      const server = await startServer(config);
+      servers.set(config.id, server);
+      const { rejectsForged } = await probe(config, server.port);
+      // Servers say what they chose with `note: …` lines; the library's own warnings are not notes.
+      const serverNotes = server.stderr().split('\n').filter((line) => line.startsWith('note: ')).map((line) => line.slice(6));
+      notes.set(config.id, [`forged signature → ${rejectsForged}`, ...serverNotes]);
+    } catch (error) {
+      skipped.set(config.id, `server failed: ${error.message}`);
+      const server = servers.get(config.id);
+      servers.delete(config.id);
+      if (server) await stopServer(server);
+    }
+  }
+
+  const runs = new Map([...servers.keys()].map((id) => [id, []]));
+  const order = [...servers.keys()];
+  try {
+    for (let round = 0; round < settings.rounds; round++) {
+      // Rotate the order every round, so no configuration always runs first or last.
+      const rotated = order.map((_, i) => order[(i + round) % order.length]);
+      for (const id of rotated) {
+        const result = await runLoad(CONFIGS.find((config) => config.id === id), servers.get(id).port);
+        runs.get(id).push(result);
+        log(`  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`);
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map(stopServer));
+  }
+
+  const micro = process.env.BENCH_MICRO === '0' ? undefined : await runMicro();
+
+  const rows = CONFIGS.map((config) => {
+    const list = runs.get(config.id) ?? [];
+    return {
+      config,
+      skipped: skipped.get(config.id),
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      bodyBytes: list[0]?.bodyBytes,
+      failures: list.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+      wrapped: list.some((r) => r.poolWrapped),
+      notes: notes.get(config.id) ?? [],
+    };
+  });
+  const byId = (id) => rows.find((row) => row.config.id === id);
+  const baseline = byId('2')?.rps;
+
+  const table = [
+    '| # | configuration | req/s | p50 ms | p99 ms | × config 2 | body B | notes |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+    ...rows.map((row) =>
+      row.skipped
+        ? `| ${row.config.id} | ${row.config.name} | skipped | | | | | ${row.skipped} |`
+        : `| ${row.config.id} | ${row.config.name} | ${fmt(row.rps)} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${fmt(row.rps / baseline, 2)} | ${row.bodyBytes} | ${[
+            ...row.notes,
+            ...(row.failures ? [`${row.failures} non-2xx/errors`] : []),
+            ...(row.wrapped ? ['pool wrapped: some event_ids repeated'] : []),
+          ].join('; ')} |`,
+    ),
+  ].join('\n');
+
+  const microTable = micro
+    ? [
+        `| group | case | µs/op | × floor |`,
+        '|---|---|---:|---:|',
+        ...micro.cases.map((c) => {
+          const floor = micro.cases.find((f) => f.group === c.group && f.name.startsWith('floor'));
+          return `| ${c.group} | ${c.name} | ${fmt(c.nsPerOp / 1000, 2)} | ${fmt(c.nsPerOp / floor.nsPerOp, 2)} |`;
+        }),
+      ].join('\n')
+    : '(skipped: BENCH_MICRO=0)';
+
+  const ratio = (a, b) => (byId(a)?.rps ?? NaN) / (byId(b)?.rps ?? NaN);
+  const verdict = (value, ok) => (Number.isFinite(value) ? `${fmt(value, 2)} → ${ok ? 'met' : 'missed'}` : 'not measured (a configuration was skipped)');
+  const peers = Math.max(byId('6')?.rps ?? NaN, byId('7')?.rps ?? NaN);
+  const slowestOurs = Math.min(...['3', '5a', '5b'].map((id) => byId(id)?.rps).filter(Number.isFinite));
+  const pipeline = micro?.cases.find((c) => c.name.startsWith('core pipeline'));
+  const pipelineFloor = micro?.cases.find((c) => c.group === 'pipeline' && c.name.startsWith('floor'));
+  const targets = [
+    `- Config 3 ≥ 0.90 × config 2: ${verdict(ratio('3', '2'), ratio('3', '2') >= 0.9)}`,
+    `- Configs 3 and 5 ≥ configs 6 and 7 (slowest of ours ÷ fastest peer): ${verdict(slowestOurs / peers, slowestOurs >= peers)}${byId('5a')?.skipped || byId('5b')?.skipped ? ' (config 5 partly skipped: see the table)' : ''}`,
+    `- Core pipeline ≤ 2 × the createHmac + JSON.parse floor: ${pipeline ? verdict(pipeline.nsPerOp / pipelineFloor.nsPerOp, pipeline.nsPerOp / pipelineFloor.nsPerOp <= 2) : 'not measured'}`,
+  ].join('\n');
+
+  const cpu = cpus();
+  const loadAfter = loadavg();
+  const generated = [
+    '# Benchmark results',
+    '',
+    `Written by \`pnpm bench\` (bench/run.mjs) on ${started.toISOString()}${smoke ? ' — SMOKE RUN, numbers meaningless' : ''}.`,
+    '',
+    `- Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${process.platform}/${process.arch}`,
+    `- Load average before / after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (other work on the machine shows here)`,
+    `- ${settings.rounds} round(s), configurations alternating (order rotated each round), ${settings.warmup} s warm-up + ${settings.duration} s measured per run, ${settings.connections} keep-alive connections, autocannon in its own process, each server in its own process, loopback`,
+    `- Every request is a distinct pre-signed delivery (pool of ${settings.pool.toLocaleString('en-US')} per run); medians over the rounds. Latency resolution is autocannon's (1 ms).`,
+    '',
+    '## Throughput and latency',
+    '',
+    table,
+    '',
+    '## Targets (measured, not asserted)',
+    '',
+    targets,
+    '',
+    `## Micro-benchmarks (in-process, median of ${micro?.runs ?? 0} runs × ${micro?.n ?? 0} operations, ${micro?.bodyBytes ?? '?'}-byte delivery)`,
+    '',
+    microTable,
+    '',
+  ].join('\n');
+
+  process.stdout.write(`${generated}\n`);
+  if (outFile) {
+    // Hand-written analysis below the marker (profiles, before/after) survives a re-run.
+    const MARKER = '<!-- hand-written below this line: kept by bench/run.mjs -->';
+    const previous = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+    const kept = previous.includes(MARKER) ? previous.slice(previous.indexOf(MARKER)) : `${MARKER}\n`;
+    writeFileSync(outFile, `${generated}\n${kept}`);
+    log(`bench: wrote ${outFile}`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,36 @@
+// What every benchmark server shares: the same trivial handler work, the same port
+// handshake with bench/run.mjs, and a clean exit when the run is over.
+export { SECRET, PATHS } from '../lib/payloads.mjs';
+
+let handled = 0;
+
+/** The user's handler in every configuration: count the batch, nothing more. */
+export function countMessages(messages) {
+  handled += Array.isArray(messages) ? messages.length : 1;
+}
+
+/** Meta objects batch entries → changes → messages; every configuration walks them the same way. */
+export function messagesOfMeta(meta) {
+  const out = [];
+  for (const entry of meta?.entry ?? []) for (const change of entry.changes ?? []) out.push(...(change.value?.messages ?? []));
+  return out;
+}
+
+/** Listens on a free loopback port and tells the parent which one (`READY <port>`). */
+export function serve(server, onClose = async () => {}) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`READY ${server.address().port}\n`);
+  });
+  const stop = () => {
+    server.closeAllConnections?.();
+    server.close(() => {
+      onClose().finally(() => process.exit(0));
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // The parent going away must never leave a server behind.
+  process.on('disconnect', stop);
+  return () => handled;
+}

@@ -1,0 +1,15 @@
+// Configuration 7: whatsapp-api-js's Express middleware, as its docs mount it
+// (express.text, then handle_post, which checks X-Hub-Signature-256 with the app secret).
+import express from 'express';
+import { createServer } from 'node:http';
+import { WhatsAppAPI } from 'whatsapp-api-js/middleware/express';
+import { PATHS, SECRET, countMessages, serve } from './common.mjs';
+
+const whatsapp = new WhatsAppAPI({ token: 'bench-token', appSecret: SECRET, webhookVerifyToken: 'bench', v: 'v23.0' });
+whatsapp.on.message = ({ message }) => countMessages([message]);
+
+const app = express();
+app.post(PATHS.whatsapp, express.text({ type: '*/*' }), async (req, res) => {
+  res.sendStatus(await whatsapp.handle_post(req));
+});
+serve(createServer(app));

@@ -7,5 +7,6 @@ export { messagesOf, statusesOf, callsOf, contactsOf, valuesOf } from './payload
 export { getHeader, type HeaderSource } from './headers';
 export { readWebBody } from './web-body';
 export { signPayloadAsync, verifySignatureAsync } from './signature-web';
+export { explainSignatureMismatch, signatureDiagnosticsEnabled, type SignatureMismatch } from './diagnostics';
 export type { RawBody, ReceiveRequest, ReceiveResult, Receiver } from './receiver';
 export type * from './types';

@@ -1,4 +1,5 @@
 import { VobizWebhookError, type VobizWebhookErrorCode } from './errors';
+import { explainSignatureMismatch, signatureDiagnosticsEnabled } from './diagnostics';
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { parseEnvelope } from './envelope';
 import { getHeader, type HeaderSource } from './headers';
@@ -71,7 +72,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   } = options as Partial<VobizWebhookOptions>;
 
   // Everything that can be decided once is decided here, not per request.
-  const verify = platform.verifier(normalizeSecrets(secret));
+  const secrets = normalizeSecrets(secret);
+  const verify = platform.verifier(secrets);
   if (typeof on !== 'object' || on === null) {
     throw new TypeError("vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} }.");
   }
@@ -204,8 +206,12 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
         const { bytes, text } = await readBody(request);
 
         const signature = getHeader(request.headers, 'x-webhook-signature');
-        if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
-        if (!(await verify(bytes, signature as string))) {
+        if (signature === undefined || signature === '' || !(await verify(bytes, signature))) {
+          // Development aid, computed only on failure: one warning naming the likely cause.
+          if (log && signatureDiagnosticsEnabled()) {
+            log.warn(await explainSignatureMismatch({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined, secret: secrets }));
+          }
+          if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
           fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
         }
 

@@ -1,0 +1,176 @@
+// End to end: `next build` of this example against the BUILT packages (the root
+// `pnpm test` runs `pnpm build` first), `next start` on a free loopback port, and
+// signed deliveries over real HTTP to the Node.js route and the Edge route.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+
+const EXAMPLE_DIR = join(__dirname, '..');
+const PACKAGES_DIR = join(EXAMPLE_DIR, '..', '..', 'packages');
+const NEXT_BIN = createRequire(join(EXAMPLE_DIR, 'package.json')).resolve('next/dist/bin/next');
+const SECRET = 'whsec_example_next_e2e';
+const BUILD_TIMEOUT_MS = 10 * 60_000;
+const START_TIMEOUT_MS = 2 * 60_000;
+
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  VOBIZ_WEBHOOK_SECRET: SECRET,
+  EXAMPLE_EXPOSE_RECEIVED: '1',
+  NODE_ENV: 'production',
+};
+
+interface Received {
+  event_id: string;
+  event_type: string;
+  runtime: string;
+  items: string[];
+}
+
+/** Runs `next <args>` to completion; rejects with its output when it fails. */
+function runNext(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [NEXT_BIN, ...args], { cwd: EXAMPLE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}:\n${output}`))));
+  });
+}
+
+/** Starts `next start` on a free port (port 0) and resolves with its base URL once it listens. */
+function startNext(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  return new Promise((resolve, reject) => {
+    // Its own process group, so afterAll can stop it and anything it forked, by id.
+    const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'], {
+      cwd: EXAMPLE_DIR,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`next start did not report a URL in time:\n${output}`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Local:\s+(http:\/\/[^\s]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1].replace('localhost', '127.0.0.1') });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`next start exited ${code}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}
+
+let server: { child: ChildProcess; baseUrl: string } | undefined;
+
+beforeAll(async () => {
+  for (const pkg of ['core', 'next']) {
+    if (!existsSync(join(PACKAGES_DIR, pkg, 'dist', 'index.js'))) {
+      throw new Error(`packages/${pkg} is not built: this test serves the built packages. Run \`pnpm build\` (the root \`pnpm test\` does).`);
+    }
+  }
+  await runNext(['build']);
+  server = await startNext();
+}, BUILD_TIMEOUT_MS + START_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stop(server?.child);
+});
+
+async function deliver(route: string, body: string | Uint8Array, headers: Record<string, string>) {
+  const response = await fetch(`${server!.baseUrl}${route}`, { method: 'POST', headers, body });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type'), body: JSON.parse(text) };
+}
+
+async function receivedAt(route: string): Promise<Received[]> {
+  const response = await fetch(`${server!.baseUrl}${route}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { received: Received[] }).received;
+}
+
+/** One signed delivery of every event type, in both payload shapes and with several kinds inside. */
+const deliveries = () => [
+  { event: createTestEvent('message.inbound'), items: ['message:text'] },
+  { event: createTestEvent('message.inbound', { messageType: 'image', shape: 'value' }), items: ['message:image'] },
+  { event: createTestEvent('message.inbound', { messageType: 'interactive' }), items: ['message:interactive'] },
+  { event: createTestEvent('message.status', { status: 'read' }), items: ['status:read'] },
+  { event: createTestEvent('message.status', { status: 'played', shape: 'value' }), items: ['status:played'] },
+  { event: createTestEvent('call.connect'), items: ['call:connect'] },
+  { event: createTestEvent('call.terminate'), items: ['call:terminate'] },
+  { event: createTestEvent('call.status_change', { status: 'RINGING' }), items: ['status:RINGING'] },
+];
+
+describe.each([
+  { route: '/api/webhooks/vobiz', runtime: 'nodejs', recordsUnknownTypes: false },
+  { route: '/api/webhooks/vobiz-edge', runtime: 'edge', recordsUnknownTypes: true },
+])('examples/next $route ($runtime runtime), built and served', ({ route, runtime, recordsUnknownTypes }) => {
+  it(
+    'answers signed deliveries, duplicates, forgeries and tampering as the contract says, and the handlers saw exactly the accepted events',
+    async () => {
+      const before = await receivedAt(route);
+      const sent = deliveries();
+      for (const { event } of sent) {
+        const { body, headers } = signedRequest(event, SECRET);
+        const answer = await deliver(route, body, headers);
+        expect({ type: event.event_type, status: answer.status, body: answer.body }).toEqual({
+          type: event.event_type,
+          status: 200,
+          body: { ok: true },
+        });
+        expect(answer.contentType).toMatch(/^application\/json/);
+      }
+
+      // An event type this library does not know yet: acknowledged; only a '*' handler sees it.
+      const future = createTestEvent('template.status_update');
+      const futureSigned = signedRequest(future, SECRET);
+      expect(await deliver(route, futureSigned.body, futureSigned.headers)).toMatchObject({ status: 200, body: { ok: true } });
+
+      // Vobiz retries: the same delivery again is acknowledged without a second handler call.
+      const first = sent[0]!.event;
+      const again = signedRequest(first, SECRET);
+      expect(await deliver(route, again.body, again.headers)).toMatchObject({ status: 200, body: { ok: true, duplicate: true } });
+
+      // Forged: signed with another secret.
+      const forged = signedRequest(createTestEvent('message.inbound'), 'whsec_not_the_secret');
+      const forgedAnswer = await deliver(route, forged.body, forged.headers);
+      expect(forgedAnswer.status).toBe(401);
+      expect(forgedAnswer.body.error.code).toBe('invalid_signature');
+
+      // Tampered: a valid signature over different bytes.
+      const tamperedEvent = createTestEvent('message.status', { status: 'delivered' });
+      const tampered = signedRequest(tamperedEvent, SECRET);
+      const tamperedAnswer = await deliver(route, tampered.body.replace('delivered', 'read'), tampered.headers);
+      expect(tamperedAnswer.status).toBe(401);
+      expect(tamperedAnswer.body.error.code).toBe('invalid_signature');
+
+      // Unsigned.
+      const unsigned = await deliver(route, JSON.stringify(createTestEvent('call.connect')), { 'content-type': 'application/json' });
+      expect(unsigned.status).toBe(401);
+      expect(unsigned.body.error.code).toBe('missing_signature');
+
+      const expected: Received[] = sent.map(({ event, items }) => ({ event_id: event.event_id, event_type: event.event_type, runtime, items }));
+      if (recordsUnknownTypes) expected.push({ event_id: future.event_id, event_type: future.event_type, runtime, items: [] });
+      const seen = (await receivedAt(route)).slice(before.length);
+      expect(seen).toEqual(expected);
+    },
+    60_000,
+  );
+});

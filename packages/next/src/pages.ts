@@ -1,0 +1,36 @@
+// The Pages Router entry, separate from `./index` so the App Router entry stays free
+// of `node:` imports for the Edge runtime.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { nodeRawBody, sendNodeResult } from '@vobiz-webhooks/core/node';
+
+/** The parts of a `NextApiRequest` the handler reads; Next's own type fits it. */
+export interface PagesApiRequest extends IncomingMessage {
+  /** Set by Next's body parser, which must be off for this route. */
+  body?: unknown;
+}
+
+export type VobizPagesHandler = (req: PagesApiRequest, res: ServerResponse) => Promise<void>;
+
+/** The exact line a `pages/api/*` route needs; quoted in the `raw_body_unavailable` answer. */
+export const PAGES_CONFIG_FIX = 'export const config = { api: { bodyParser: false } }';
+
+const FIX =
+  `Turn Next's body parser off for this route: add \`${PAGES_CONFIG_FIX}\` to the file in pages/api ` +
+  'that exports the handler.';
+
+/**
+ * `export default vobizWebhook({ secret, on })` in `pages/api/…`, together with
+ * `export const config = { api: { bodyParser: false } }`: Next's parser would
+ * consume the stream and leave only parsed JSON, whose bytes no longer match the
+ * signature. The file decides the path, so `options.path` is not used.
+ */
+export function vobizWebhook(options: VobizWebhookOptions): VobizPagesHandler {
+  const receiver = createReceiver(options);
+  return async (req, res) => {
+    const result = await receiver.receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, req, FIX) });
+    sendNodeResult(res, result);
+  };
+}
+
+export type * from '@vobiz-webhooks/core';

@@ -24,10 +24,15 @@ const FIX =
 export function vobizWebhook(options: VobizWebhookOptions): VobizMiddleware {
   const receiver = createReceiver(options);
   return (req, res, next) => {
-    // At the root nothing has matched or stripped a path: Express sets `route` on
-    // matched routes, and both Express and Connect shorten `url` under a mount path.
-    const atRoot = req.route === undefined && (req.originalUrl === undefined || req.originalUrl === req.url);
-    if (atRoot && !receiver.matchesPath(pathnameOf(req.url))) {
+    // Express sets `route` on matched routes (app.post(path, mw)): answer all of them.
+    // Otherwise answer `options.path`, or the mount point itself: Express and Connect
+    // shorten `url` to '/' at the path of app.use('/hooks', mw). Any other path is left
+    // to next(), also under a prefix, where it belongs to the router's other routes
+    // (api.use(mw); app.use('/api', api) must not answer for all of /api).
+    const pathname = pathnameOf(req.url);
+    const underPrefix = req.originalUrl !== undefined && req.originalUrl !== req.url;
+    const handles = req.route !== undefined || receiver.matchesPath(pathname) || (underPrefix && pathname === '/');
+    if (!handles) {
       next();
       return;
     }

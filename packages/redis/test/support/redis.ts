@@ -29,39 +29,46 @@ function probe(url: string): boolean {
 
 export const redisAvailable = probe(REDIS_URL);
 
-/** One line per `jest` run, however many Redis test files are skipped (workers share the parent pid). */
-function announceSkipOnce(): void {
+/** One line per `jest` run and reason, however many files skip (Jest workers share the parent pid). */
+function announceSkipOnce(reason: string, line: string): void {
   const runId = process.env.JEST_WORKER_ID === undefined ? process.pid : process.ppid;
   try {
-    closeSync(openSync(join(tmpdir(), `vobiz-webhooks-redis-skip-${runId}`), 'wx'));
+    closeSync(openSync(join(tmpdir(), `vobiz-webhooks-skip-${reason}-${runId}`), 'wx'));
   } catch {
     return;
   }
-  process.stderr.write(
-    `\n[vobiz-webhooks] Redis tests SKIPPED: nothing answers at ${REDIS_URL}. ` +
-      'Run `redis-server --save "" --appendonly no &` (or set REDIS_URL=redis://host:port) and run jest again.\n',
-  );
+  process.stderr.write(`\n[vobiz-webhooks] ${line}\n`);
 }
 
 /**
- * `describe` for tests that need a real Redis. With no Redis: skipped outside CI with one
- * line saying how to run them; in CI (`CI=true`) a failing test, so a run never passes
- * without them.
+ * `describe` for tests that need something outside Node. Without it: skipped outside CI
+ * with one line saying how to run them; in CI (`CI=true`) a failing test, so a run never
+ * passes without them.
  */
-export function describeWithRedis(name: string, body: () => void): void {
-  if (redisAvailable) {
-    describe(name, body);
-  } else if (inCI) {
-    describe(name, () => {
-      test('needs a Redis server', () => {
-        throw new Error(`No Redis answers at ${REDIS_URL}; CI must start one (see .ci/run) or set REDIS_URL.`);
+export function describeIf(available: boolean, reason: string, missing: string, howTo: string) {
+  return (name: string, body: () => void): void => {
+    if (available) {
+      describe(name, body);
+    } else if (inCI) {
+      describe(name, () => {
+        test(`needs ${reason}`, () => {
+          throw new Error(`${missing}; CI must provide it (see .ci/run).`);
+        });
       });
-    });
-  } else {
-    announceSkipOnce();
-    describe.skip(name, body);
-  }
+    } else {
+      announceSkipOnce(reason, `Tests that need ${reason} SKIPPED: ${missing}. ${howTo}`);
+      describe.skip(name, body);
+    }
+  };
 }
+
+/** Tests against the shared Redis at REDIS_URL. */
+export const describeWithRedis = describeIf(
+  redisAvailable,
+  'redis',
+  `nothing answers at ${REDIS_URL}`,
+  'Run `redis-server --save "" --appendonly no &` (or set REDIS_URL=redis://host:port) and run jest again.',
+);
 
 /** A key prefix no other run (or test file) shares. */
 export const uniquePrefix = (label: string): string => `vobiz-webhooks-test:${label}:${randomUUID()}:`;

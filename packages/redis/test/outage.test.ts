@@ -1,0 +1,121 @@
+import { createTestEvent } from '@vobiz-webhooks/core/testing';
+import { vobizWebhook } from '@vobiz-webhooks/express';
+import { redisDedupeStore, type RedisClient } from '@vobiz-webhooks/redis';
+import express from 'express';
+import Redis from 'ioredis';
+import { createClient } from 'redis';
+import { deliver, listen, type Answer, type Listening } from './support/http';
+import { describeWithRedisServer, startRedisServer, type RedisServer } from './support/redis-server';
+
+const SECRET = 'whsec_outage_test';
+// Far longer than deliverUntilOk's deadline: a claim stuck after the outage would fail the test.
+const LEASE_MS = 5 * 60_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Delivers until a 200, as Vobiz retries anything else; gives up after `deadlineMs`. */
+async function deliverUntilOk(url: string, event: object, deadlineMs = 45_000): Promise<{ final: Answer; refused: Answer[] }> {
+  const refused: Answer[] = [];
+  const giveUpAt = Date.now() + deadlineMs;
+  for (;;) {
+    const answer = await deliver(url, event, SECRET);
+    if (answer.status === 200 || Date.now() > giveUpAt) return { final: answer, refused };
+    refused.push(answer);
+    await sleep(250);
+  }
+}
+
+type Flavour = [name: string, connect: (url: string) => Promise<{ client: RedisClient; close(): Promise<void> }>];
+
+// Recommended settings fail fast while Redis is down; ioredis's defaults queue commands,
+// which the store's timeoutMs turns into 503s (and undoes claims that land late).
+const flavours: Flavour[] = [
+  [
+    'ioredis, recommended options',
+    async (url) => {
+      const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+      await client.connect();
+      return { client, close: async () => client.disconnect() };
+    },
+  ],
+  [
+    'ioredis, default options (offline queue)',
+    async (url) => {
+      const client = new Redis(url, { lazyConnect: true });
+      await client.connect();
+      return { client, close: async () => client.disconnect() };
+    },
+  ],
+  [
+    'node-redis, disableOfflineQueue',
+    async (url) => {
+      const client = createClient({ url, disableOfflineQueue: true });
+      await client.connect();
+      return { client, close: async () => (client.isOpen ? client.destroy() : undefined) };
+    },
+  ],
+];
+
+describeWithRedisServer('Redis outage', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onUnhandled));
+  afterAll(() => void process.off('unhandledRejection', onUnhandled));
+
+  describe.each(flavours)('%s', (_name, connect) => {
+    let server: RedisServer;
+    let app: Listening;
+    let close: () => Promise<void>;
+    const handled: string[] = [];
+
+    beforeAll(async () => {
+      server = await startRedisServer();
+      const connection = await connect(server.url);
+      close = connection.close;
+      const dedupe = redisDedupeStore({ client: connection.client, timeoutMs: 1000 });
+      const slowHandler = async (event: { event_id: string }) => {
+        await sleep(5);
+        handled.push(event.event_id);
+      };
+      app = await listen(express().use(vobizWebhook({ secret: SECRET, dedupe, leaseMs: LEASE_MS, logger: false, on: { '*': slowHandler } })));
+    }, 30_000);
+    afterAll(async () => {
+      await app?.close();
+      await close?.();
+      await server?.stop();
+    });
+
+    test('503 store_unavailable while Redis is down, no handler runs; after a restart every retry is handled once', async () => {
+      const before = Array.from({ length: 5 }, () => createTestEvent('message.inbound'));
+      for (const answer of await Promise.all(before.map(async (event) => deliver(app.url, event, SECRET)))) {
+        expect(answer).toEqual({ status: 200, body: { ok: true } });
+      }
+      expect(handled).toHaveLength(5);
+
+      await server.stop();
+      const during = Array.from({ length: 10 }, () => createTestEvent('message.status', { status: 'delivered' }));
+      const refused = await Promise.all(during.map(async (event) => deliver(app.url, event, SECRET)));
+      for (const answer of refused) {
+        expect(answer.status).toBe(503);
+        expect(answer.body.error?.code).toBe('store_unavailable');
+      }
+      expect(handled).toHaveLength(5);
+
+      await server.start();
+      const retried = await Promise.all(during.map(async (event) => deliverUntilOk(app.url, event)));
+      for (const { final, refused: meanwhile } of retried) {
+        expect(final).toEqual({ status: 200, body: { ok: true } });
+        // While the client reconnects: 503, or briefly 409 when a queued claim lands just before
+        // the store undoes it. Without that undo the 409s would last the whole 5 min lease.
+        for (const answer of meanwhile) expect(['store_unavailable', 'in_progress']).toContain(answer.body.error?.code);
+      }
+      expect(handled.slice(5).sort()).toEqual(during.map((event) => event.event_id).sort());
+
+      // The restarted Redis recorded them: copies are duplicates now.
+      for (const event of during) {
+        expect(await deliver(app.url, event, SECRET)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+      }
+      expect(handled).toHaveLength(15);
+      expect(unhandled).toEqual([]);
+    }, 120_000);
+  });
+});

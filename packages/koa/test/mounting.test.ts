@@ -87,6 +87,24 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
       expect(res.body).toEqual({ healthy: true });
     });
 
+    it('still handles its path when placed after router.routes() and allowedMethods()', async () => {
+      const { options, seen } = recording();
+      const router = new Router();
+      router.get('/health', (ctx) => {
+        ctx.body = { healthy: true };
+      });
+      const app = newKoaApp(version).use(router.routes()).use(router.allowedMethods()).use(vobizWebhook(options));
+      const { event, body, headers } = signed();
+
+      const res = await deliver(app, { headers, body });
+      const health = await deliver(app, { method: 'GET', path: '/health' });
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ok: true });
+      expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);
+      expect(health.body).toEqual({ healthy: true });
+    });
+
     it('answers 405 with Allow: POST for GET on the webhook path, without reaching next()', async () => {
       const { options, seen } = recording();
       const app = newKoaApp(version).use(vobizWebhook(options)).use(downstream);

@@ -59,7 +59,8 @@ describe('createReceiver under hostile deliveries', () => {
           expect(result.headers['content-type']).toBe('application/json; charset=utf-8');
           const parsed = JSON.parse(result.body) as { ok: boolean };
           expect(parsed.ok).toBe(result.status === 200);
-          checkOutcome(hostile, { status: result.status, code: errorCodeOf(result.body), handled });
+          const duplicate = result.body === '{"ok":true,"duplicate":true}';
+          checkOutcome(hostile, { status: result.status, code: errorCodeOf(result.body), handled, duplicate });
           expect(result.error?.code).toBe(errorCodeOf(result.body));
         }),
         { numRuns: fuzzRuns(10_000) },

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { VobizWebhookError } from './errors';
 import {
+  changeValueSchema,
   envelopeBaseSchema,
   eventFamily,
+  metaObjectSchema,
   unknownPayloadSchema,
-  whatsappPayloadSchema,
 } from './schemas';
 import type { VobizEvent } from './types';
 
@@ -18,6 +19,14 @@ function describe(error: z.ZodError, prefix: string[] = []): string {
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   return `${path}: ${issue.message}${more}`;
 }
+
+/**
+ * The one WhatsApp payload shape this value claims to be (a Meta object has `entry`).
+ * Validating against that shape, not the union of both, lets an error name the exact
+ * field (`payload.entry.0.changes.0.value.messages.0.id`) instead of "Invalid input".
+ */
+const whatsappSchemaFor = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null && 'entry' in payload ? metaObjectSchema : changeValueSchema;
 
 /**
  * Validates a delivery (raw bytes, a JSON string, or an already parsed value) and
@@ -36,7 +45,7 @@ export function parseEnvelope(input: string | Uint8Array | unknown): VobizEvent 
   }
   const base = envelopeBaseSchema.safeParse(value);
   if (!base.success) throw new VobizWebhookError('invalid_envelope', `Invalid envelope: ${describe(base.error)}`);
-  const payloadSchema = eventFamily(base.data.event_type) === 'other' ? unknownPayloadSchema : whatsappPayloadSchema;
+  const payloadSchema = eventFamily(base.data.event_type) === 'other' ? unknownPayloadSchema : whatsappSchemaFor(base.data.payload);
   const payload = payloadSchema.safeParse(base.data.payload);
   if (!payload.success) {
     const error = describe(payload.error, ['payload']);

@@ -94,7 +94,7 @@ afterAll(async () => {
   await stop(server?.child);
 });
 
-async function deliver(route: string, body: string | Uint8Array, headers: Record<string, string>) {
+async function deliver(route: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${server!.baseUrl}${route}`, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), body: JSON.parse(text) };

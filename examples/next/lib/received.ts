@@ -24,6 +24,8 @@ export function summarize(event: VobizEvent, runtime: ReceivedSummary['runtime']
  * unless EXAMPLE_EXPOSE_RECEIVED=1; a real app would write to its database instead.
  */
 export function listReceived(received: readonly ReceivedSummary[]): Response {
-  if (process.env.EXAMPLE_EXPOSE_RECEIVED !== '1') return new Response(null, { status: 404 });
+  if (!receivedIsExposed()) return new Response(null, { status: 404 });
   return Response.json({ received }, { headers: { 'cache-control': 'no-store' } });
 }
+
+export const receivedIsExposed = (): boolean => process.env.EXAMPLE_EXPOSE_RECEIVED === '1';

@@ -1,6 +1,7 @@
 // End to end: `next build` of this example against the BUILT packages (the root
 // `pnpm test` runs `pnpm build` first), `next start` on a free loopback port, and
-// signed deliveries over real HTTP to the Node.js route and the Edge route.
+// signed deliveries over real HTTP to the Node.js route, the Edge route and the
+// Pages Router routes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -74,7 +75,11 @@ function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    process.kill(-child.pid!, 'SIGTERM');
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      resolve(); // Already gone between the check and the signal.
+    }
   });
 }
 
@@ -121,6 +126,7 @@ const deliveries = () => [
 describe.each([
   { route: '/api/webhooks/vobiz', runtime: 'nodejs', recordsUnknownTypes: false },
   { route: '/api/webhooks/vobiz-edge', runtime: 'edge', recordsUnknownTypes: true },
+  { route: '/api/webhooks/vobiz-pages', runtime: 'nodejs', recordsUnknownTypes: true },
 ])('examples/next $route ($runtime runtime), built and served', ({ route, runtime, recordsUnknownTypes }) => {
   it(
     'answers signed deliveries, duplicates, forgeries and tampering as the contract says, and the handlers saw exactly the accepted events',
@@ -173,4 +179,14 @@ describe.each([
     },
     60_000,
   );
+});
+
+describe('examples/next Pages Router route with Next.js body parser left on', () => {
+  it('answers 500 raw_body_unavailable naming the exact config line to add', async () => {
+    const { body, headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
+    const answer = await deliver('/api/misconfigured/body-parser-on', body, headers);
+    expect(answer.status).toBe(500);
+    expect(answer.body.error.code).toBe('raw_body_unavailable');
+    expect(answer.body.error.message).toContain('export const config = { api: { bodyParser: false } }');
+  }, 60_000);
 });

@@ -1,0 +1,191 @@
+import { createReceiver, memoryDedupeStore, type DedupeStore, type ReceiveRequest, type VobizEvent, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+
+// createReceiver with no framework at all: what every adapter builds on.
+
+const SECRET = 'whsec_receiver_unit_5e8d';
+
+const receiverWith = (options: Partial<VobizWebhookOptions> = {}) =>
+  createReceiver({ secret: SECRET, logger: false, on: { '*': () => undefined }, ...options });
+
+const signed = (event: object = createTestEvent('message.inbound')): ReceiveRequest => {
+  const { body, headers } = signedRequest(event, SECRET);
+  return { method: 'POST', headers, rawBody: body };
+};
+
+const parsed = (body: string) => JSON.parse(body) as { ok: boolean; duplicate?: true; error?: { code: string; message: string } };
+
+describe('createReceiver', () => {
+  it('answers 200 with JSON headers, the body text and the verified event', async () => {
+    const event = createTestEvent('message.inbound');
+    const result = await receiverWith().receive(signed(event));
+    expect(result.status).toBe(200);
+    expect(parsed(result.body)).toEqual({ ok: true });
+    expect(result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    expect(result.event).toEqual(event);
+    expect(result.error).toBeUndefined();
+  });
+
+  it('refusals carry a VobizWebhookError whose code and status match the body', async () => {
+    const result = await receiverWith().receive({ ...signed(), headers: { 'content-type': 'application/json', 'x-webhook-signature': 'f'.repeat(64) } });
+    expect(result.status).toBe(401);
+    expect(result.error).toMatchObject({ name: 'VobizWebhookError', code: 'invalid_signature', status: 401 });
+    expect(parsed(result.body)).toEqual({ ok: false, error: { code: 'invalid_signature', message: result.error?.message } });
+    expect(result.event).toBeUndefined();
+  });
+
+  it('a failed handler keeps the event on the result, for logs', async () => {
+    const event = createTestEvent('message.status');
+    const result = await receiverWith({ on: { 'message.status': () => Promise.reject(new Error('x')) } }).receive(signed(event));
+    expect(result.status).toBe(500);
+    expect(result.error?.code).toBe('handler_failed');
+    expect(result.event?.event_id).toBe(event.event_id);
+  });
+
+  it('accepts Web Headers, a Node-style record with mixed-case names, and bytes or a string body', async () => {
+    const { body, headers } = signedRequest(createTestEvent('call.connect'), SECRET);
+    const receiver = receiverWith({ dedupe: false });
+    const mixedCase = { 'Content-Type': headers['content-type'], 'X-Webhook-Signature': headers['x-webhook-signature'] };
+    for (const request of [
+      { headers: new Headers(headers), rawBody: body },
+      { headers: mixedCase, rawBody: new TextEncoder().encode(body) },
+      { headers, rawBody: Buffer.from(body) },
+      { headers, rawBody: async () => body },
+    ] satisfies ReceiveRequest[]) {
+      expect((await receiver.receive(request)).status).toBe(200);
+    }
+  });
+
+  it('without `method` (the framework routed only POSTs) it skips the method check; any case of POST passes', async () => {
+    const receiver = receiverWith({ dedupe: false });
+    const { method: _method, ...request } = signed();
+    expect((await receiver.receive(request)).status).toBe(200);
+    expect((await receiver.receive({ ...request, method: 'post' })).status).toBe(200);
+  });
+
+  it('does not read the body for a refused method or content type', async () => {
+    const read = jest.fn(async () => '{}');
+    const receiver = receiverWith();
+    expect((await receiver.receive({ method: 'GET', headers: {}, rawBody: read })).error?.code).toBe('method_not_allowed');
+    expect((await receiver.receive({ method: 'POST', headers: { 'content-type': 'text/xml' }, rawBody: read })).error?.code).toBe(
+      'unsupported_media_type',
+    );
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('refuses a declared Content-Length over the limit without reading, and passes the limit to the reader', async () => {
+    const read = jest.fn(async (limit: number) => `${limit}`);
+    const receiver = receiverWith({ maxBodyBytes: 1000 });
+    const tooLong = await receiver.receive({ method: 'POST', headers: { 'content-length': '1001' }, rawBody: read });
+    expect(tooLong.error?.code).toBe('payload_too_large');
+    expect(tooLong.status).toBe(413);
+    expect(read).not.toHaveBeenCalled();
+    await receiver.receive({ method: 'POST', headers: { 'content-length': '1000' }, rawBody: read });
+    expect(read).toHaveBeenCalledWith(1000);
+  });
+
+  it.each([
+    ['application/json', true],
+    ['application/json; charset=utf-8', true],
+    ['Application/JSON', true],
+    ['application/vnd.vobiz+json', true],
+    ['application/jsonp', false],
+    ['text/json', false],
+    ['multipart/form-data; boundary=x', false],
+  ])('content type %s accepted: %s', async (contentType, accepted) => {
+    const request = signed();
+    const result = await receiverWith({ dedupe: false }).receive({ ...request, headers: { ...(request.headers as object), 'content-type': contentType } });
+    expect(result.status).toBe(accepted ? 200 : 415);
+  });
+
+  it('a reader that fails unexpectedly is answered 500, never thrown to the framework', async () => {
+    const result = await receiverWith().receive({ method: 'POST', headers: {}, rawBody: () => Promise.reject(new Error('socket hang up')) });
+    expect(result.status).toBe(500);
+    expect(result.error?.code).toBe('handler_failed');
+    expect(parsed(result.body).error?.message).not.toContain('socket hang up');
+  });
+
+  it('matchesPath: the path, with or without one trailing slash, and nothing else', () => {
+    const receiver = receiverWith();
+    expect(receiver.path).toBe('/webhooks/vobiz');
+    expect(['/webhooks/vobiz', '/webhooks/vobiz/'].map((p) => receiver.matchesPath(p))).toEqual([true, true]);
+    expect(['/webhooks/vobiz//', '/webhooks/vobizz', '/webhooks', '/Webhooks/Vobiz', '/x/webhooks/vobiz'].some((p) => receiver.matchesPath(p))).toBe(false);
+    const custom = receiverWith({ path: '/hooks/wa/' });
+    expect(custom.path).toBe('/hooks/wa');
+    expect(custom.matchesPath('/hooks/wa')).toBe(true);
+    expect(custom.matchesPath('/hooks/wa/')).toBe(true);
+  });
+
+  it('completes with dedupeTtlMs (default: maxEventAgeMs, 48 h) and claims with leaseMs (default 60 s)', async () => {
+    const calls: Array<[string, string, number?]> = [];
+    const inner = memoryDedupeStore();
+    const store: DedupeStore = {
+      claim: (key, leaseMs) => (calls.push(['claim', key, leaseMs]), inner.claim(key, leaseMs)),
+      complete: (key, ttlMs) => (calls.push(['complete', key, ttlMs]), inner.complete(key, ttlMs)),
+      release: (key) => (calls.push(['release', key]), inner.release(key)),
+    };
+    const event = createTestEvent('message.inbound');
+    await receiverWith({ dedupe: store }).receive(signed(event));
+    expect(calls).toEqual([
+      ['claim', event.event_id, 60_000],
+      ['complete', event.event_id, 48 * 3_600_000],
+    ]);
+    calls.length = 0;
+    const other = createTestEvent('message.inbound');
+    await receiverWith({ dedupe: store, leaseMs: 5_000, dedupeTtlMs: 3_600_000 }).receive(signed(other));
+    expect(calls).toEqual([
+      ['claim', other.event_id, 5_000],
+      ['complete', other.event_id, 3_600_000],
+    ]);
+  });
+
+  it('after a lease expires (a crashed process) the next copy is handled again', async () => {
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const receiver = receiverWith({
+      leaseMs: 20,
+      on: {
+        'message.inbound': async () => {
+          calls++;
+          if (calls === 1) await hanging;
+        },
+      },
+    });
+    const event = createTestEvent('message.inbound');
+    const first = receiver.receive(signed(event));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await receiver.receive(signed(event))).status).toBe(200);
+    expect(calls).toBe(2);
+    release();
+    expect((await first).status).toBe(200);
+  });
+
+  it('logs refusals with warn, failures with error (with the cause), and nothing when logger is false', async () => {
+    const warn = jest.fn();
+    const error = jest.fn();
+    const boom = new Error('handler exploded');
+    const receiver = receiverWith({ logger: { warn, error }, on: { 'message.inbound': () => Promise.reject(boom) } });
+    await receiver.receive({ ...signed(), headers: { 'content-type': 'text/plain' } });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('415 unsupported_media_type'));
+    await receiver.receive(signed());
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('handler for message.inbound failed'), boom);
+
+    const spies = [jest.spyOn(console, 'warn').mockImplementation(), jest.spyOn(console, 'error').mockImplementation()];
+    try {
+      const quiet = receiverWith({ logger: false, on: { 'message.inbound': () => Promise.reject(boom) } });
+      await quiet.receive(signed());
+      await quiet.receive({ ...signed(), headers: {} });
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('dedupeKey receives the verified event', async () => {
+    const keys: VobizEvent[] = [];
+    const event = createTestEvent('message.inbound');
+    await receiverWith({ dedupeKey: (e) => (keys.push(e), `k:${e.event_id}`) }).receive(signed(event));
+    expect(keys).toEqual([event]);
+  });
+});

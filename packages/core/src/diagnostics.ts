@@ -126,7 +126,8 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
       if (cause !== undefined) break;
       const unquoted = (secrets[index] as string).slice(1, -1);
       if ((await matchingSecret([unquoted], bytes, bare)) !== undefined) {
-        cause = `${which(index)} matches once its surrounding quotes are removed: it was loaded with the quotes (a quoted value in a config file or a JSON string); remove them where the secret is loaded.`;
+        const alsoHeader = bare !== signature ? ` The header is also ${header.problem}: Vobiz sends bare lowercase hex.` : '';
+        cause = `${which(index)} matches once its surrounding quotes are removed: it was loaded with the quotes (a quoted value in a config file or a JSON string); remove them where the secret is loaded.${alsoHeader}`;
       }
     }
     const trimmed = withoutTrailingNewline(bytes);

@@ -1,0 +1,91 @@
+export const mainHelp = `vobiz-webhooks: send, sign, verify and receive Vobiz WhatsApp webhooks locally
+
+Usage:
+  vobiz-webhooks <command> [options]
+
+Commands:
+  send <url>     POST realistic signed deliveries (as Vobiz sends them) and print each answer
+  sign [file|-]  print the X-Webhook-Signature of a body's exact bytes
+  verify [file|-] --signature <hex>
+                 check a signature against a body; exit 0 on a match, 1 otherwise (with why)
+  listen         run a local receiver that verifies and prints every delivery
+
+The secret comes from --secret, or from VOBIZ_WEBHOOK_SECRET when the flag is absent.
+Run \`vobiz-webhooks <command> --help\` for a command's options.
+Exit codes: 0 success, 1 the check failed (non-2xx answer, unreachable URL, mismatch), 2 bad arguments.
+`;
+
+export const sendHelp = `Usage: vobiz-webhooks send <url> [options]
+
+POSTs signed deliveries with the headers Vobiz sends (Content-Type: application/json,
+X-Webhook-Signature, X-Webhook-Event), one after the other, and prints each answer.
+Exits 1 if any answer is not 2xx or the URL cannot be reached.
+
+Options:
+  --secret <s>          the subscription secret (default: $VOBIZ_WEBHOOK_SECRET)
+  --type <event_type>   message.inbound (default), message.status, call.connect,
+                        call.status_change, call.terminate, any future type, or
+                        all: one of every event type, message kind and status
+  --message-type <kind> for message.inbound: text (default), image, video, audio, document,
+                        sticker, location, contacts, button, interactive, list_reply,
+                        nfm_reply, reaction, order, system, unsupported, request_welcome
+  --status <value>      for message.status (sent, delivered, read, failed, played) or
+                        call.status_change (RINGING, ACCEPTED, REJECTED)
+  --shape <meta|value>  payload as the whole Meta object (default) or the change value
+  --file <path|->       send this envelope instead, byte for byte (- reads stdin)
+  --repeat <n>          send it all n times, with fresh event ids (default 1)
+  --duplicate           follow each delivery with an identical copy, as a Vobiz retry
+  --tamper              change each body after signing (your endpoint must answer 401)
+  --timeout <ms>        per delivery (default 10000; Vobiz waits only a few seconds)
+  -h, --help            this help
+
+Examples:
+  vobiz-webhooks send http://localhost:3000/webhooks/vobiz --secret whsec_dev --type all
+  VOBIZ_WEBHOOK_SECRET=whsec_dev vobiz-webhooks send https://abc.ngrok.app/webhooks/vobiz --duplicate
+`;
+
+export const signHelp = `Usage: vobiz-webhooks sign [file|-] [--secret <s>]
+
+Prints the lowercase hex HMAC-SHA256 of the exact bytes of the file (or stdin), keyed by
+the secret: what Vobiz puts in X-Webhook-Signature. Nothing is trimmed or re-encoded, so a
+trailing newline in the file is part of what is signed.
+
+Options:
+  --secret <s>   the subscription secret (default: $VOBIZ_WEBHOOK_SECRET)
+  -h, --help     this help
+
+Example:
+  vobiz-webhooks sign event.json --secret whsec_dev
+`;
+
+export const verifyHelp = `Usage: vobiz-webhooks verify [file|-] --signature <hex> [--secret <s>]...
+
+Checks an X-Webhook-Signature against the exact bytes of the file (or stdin). Exits 0 on a
+match; otherwise 1, with the likely cause (a sha256= prefix, a quoted secret, an added
+newline, a wrong length…) and the body's length and SHA-256. Never prints the secret.
+
+Options:
+  --signature <hex>  the X-Webhook-Signature header value
+  --secret <s>       the subscription secret (default: $VOBIZ_WEBHOOK_SECRET);
+                     repeat it to try several (a rotation)
+  -h, --help         this help
+
+Example:
+  vobiz-webhooks verify body.json --signature 5d41402abc4b2a76b9719d911017c592... --secret whsec_dev
+`;
+
+export const listenHelp = `Usage: vobiz-webhooks listen [--port 3000] [--path /webhooks/vobiz] [--secret <s>]...
+
+Runs a local receiver with the same pipeline as the middleware (signature, schema, event
+type, age, dedupe) and prints each delivery: event type and id, the messages, statuses and
+calls in it, and the answer it gave. Point a tunnel (ngrok, cloudflared) at it to see what
+a real subscription sends. Signature failures print a diagnosis of the likely cause.
+Stops on Ctrl-C.
+
+Options:
+  --port <n>     default 3000 (0 picks a free port)
+  --host <h>     default: every interface
+  --path <p>     default /webhooks/vobiz
+  --secret <s>   the subscription secret (default: $VOBIZ_WEBHOOK_SECRET); repeat for a rotation
+  -h, --help     this help
+`;

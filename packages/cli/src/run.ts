@@ -1,0 +1,212 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { explainSignatureMismatch, signPayload, verifySignature } from '@vobiz-webhooks/core';
+import { describeResult } from './format';
+import { listenHelp, mainHelp, sendHelp, signHelp, verifyHelp } from './help';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  integerOption,
+  readInput,
+  resolveSecrets,
+  singleSecret,
+  type CliIo,
+} from './io';
+import { startListener } from './listen';
+import { SendError, sendDeliveries, type SendOptions } from './send';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const help = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+const secret = { secret: { type: 'string', multiple: true } } as const satisfies Options;
+
+/** util.parseArgs, with its errors turned into usage errors that name the command. */
+function parse<O extends Options>(command: string, args: string[], options: O, maxPositionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(`${command} takes at most ${maxPositionals} argument(s), got: ${parsed.positionals.join(' ')}`);
+  }
+  return parsed;
+}
+
+async function send(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    'send',
+    args,
+    {
+      ...help,
+      ...secret,
+      type: { type: 'string' },
+      'message-type': { type: 'string' },
+      status: { type: 'string' },
+      shape: { type: 'string' },
+      file: { type: 'string' },
+      repeat: { type: 'string' },
+      duplicate: { type: 'boolean' },
+      tamper: { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+    1,
+  );
+  if (values.help) return printHelp(io, sendHelp);
+  const url = positionals[0];
+  if (url === undefined) throw new UsageError('send needs the URL to deliver to, e.g. http://localhost:3000/webhooks/vobiz');
+  if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`the URL must start with http:// or https://, got '${url}'.`);
+  if (values.shape !== undefined && values.shape !== 'meta' && values.shape !== 'value') {
+    throw new UsageError(`--shape is meta or value, got '${values.shape}'.`);
+  }
+  if (values.file !== undefined && values.type !== undefined) throw new UsageError('--file and --type exclude each other.');
+  const type = values.type;
+  if (type !== undefined && type !== 'all' && !/^[a-z][\w-]*(\.[\w*-]+)+$/i.test(type)) {
+    throw new UsageError(`--type '${type}' is not an event type (message.inbound, message.status, call.connect, …, or all).`);
+  }
+  const options: SendOptions = {
+    url,
+    secret: singleSecret(values.secret, io),
+    repeat: integerOption(values.repeat, '--repeat', { min: 1, fallback: 1 }),
+    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 10_000 }),
+    duplicate: values.duplicate ?? false,
+    tamper: values.tamper ?? false,
+    onResult: (result) => io.stdout(`${describeResult(result)}\n`),
+    ...(type === undefined ? {} : { type }),
+    ...(values['message-type'] === undefined ? {} : { messageType: values['message-type'] }),
+    ...(values.status === undefined ? {} : { status: values.status }),
+    ...(values.shape === undefined ? {} : { shape: values.shape }),
+  };
+  if (values.file !== undefined) options.events = [await readInput(values.file, io)];
+
+  try {
+    const results = await sendDeliveries(options);
+    const failed = results.filter((result) => !result.ok).length;
+    io.stdout(`${results.length} ${results.length === 1 ? 'delivery' : 'deliveries'} to ${url}: ${results.length - failed} answered 2xx, ${failed} did not.\n`);
+    return failed === 0 ? EXIT_OK : EXIT_FAILED;
+  } catch (error) {
+    if (error instanceof SendError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  }
+}
+
+async function sign(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('sign', args, { ...help, ...secret }, 1);
+  if (values.help) return printHelp(io, signHelp);
+  const key = singleSecret(values.secret, io);
+  io.stdout(`${signPayload(await readInput(positionals[0], io), key)}\n`);
+  return EXIT_OK;
+}
+
+async function verify(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('verify', args, { ...help, ...secret, signature: { type: 'string' } }, 1);
+  if (values.help) return printHelp(io, verifyHelp);
+  if (values.signature === undefined) throw new UsageError('verify needs --signature <hex> (the X-Webhook-Signature value).');
+  const secrets = resolveSecrets(values.secret, io);
+  const body = await readInput(positionals[0], io);
+  const matched = secrets.findIndex((candidate) => verifySignature(body, values.signature, candidate));
+  if (matched !== -1) {
+    const which = secrets.length > 1 ? ` with secret #${matched + 1}` : '';
+    io.stdout(`OK: the signature matches the ${body.length}-byte body${which}.\n`);
+    return EXIT_OK;
+  }
+  const explanation = await explainSignatureMismatch({ signature: values.signature, body, secret: secrets });
+  const lines = explanation
+    .split('\n')
+    // The receiver's notes (NODE_ENV, where its bytes came from) do not apply to a file read here.
+    .filter((line) => !line.startsWith('  (shown because') && !line.startsWith('  raw body source:'))
+    .map((line) => line.replace('[vobiz-webhooks] X-Webhook-Signature did not verify.', 'MISMATCH: the signature does not match.'));
+  io.stderr(`${lines.join('\n')}\n`);
+  return EXIT_FAILED;
+}
+
+async function listen(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(
+    'listen',
+    args,
+    { ...help, ...secret, port: { type: 'string' }, host: { type: 'string' }, path: { type: 'string' } },
+    0,
+  );
+  if (values.help) return printHelp(io, listenHelp);
+  const port = integerOption(values.port, '--port', { min: 0, fallback: 3000 });
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}.`);
+  const path = values.path ?? '/webhooks/vobiz';
+  if (!path.startsWith('/')) throw new UsageError(`--path must start with '/', got '${path}'.`);
+  const secrets = resolveSecrets(values.secret, io);
+
+  let listener;
+  try {
+    listener = await startListener({
+      secret: secrets,
+      port,
+      path,
+      ...(values.host === undefined ? {} : { host: values.host }),
+      print: (text) => io.stdout(`${text}\n`),
+      warn: (text) => io.stderr(`${text}\n`),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(`error: cannot listen on port ${port}${code === 'EADDRINUSE' ? ': it is in use (pick another with --port)' : ` (${code ?? String(error)})`}.\n`);
+    return EXIT_FAILED;
+  }
+  const rotation = secrets.length > 1 ? ` (${secrets.length} secrets)` : '';
+  io.stdout(`Listening on ${listener.url}${rotation}; Ctrl-C to stop.\n`);
+  const running = listener;
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void running.close().finally(() => resolve(EXIT_OK));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function printHelp(io: CliIo, text: string): number {
+  io.stdout(text);
+  return EXIT_OK;
+}
+
+const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; help: string }> = {
+  send: { run: send, help: sendHelp },
+  sign: { run: sign, help: signHelp },
+  verify: { run: verify, help: verifyHelp },
+  listen: { run: listen, help: listenHelp },
+};
+
+/** The whole command line: returns the exit code. */
+export async function run(argv: string[], io: CliIo, version = '0.0.0'): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    io.stderr(mainHelp);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h') return printHelp(io, mainHelp);
+  if (name === 'help') return printHelp(io, commands[args[0] ?? '']?.help ?? mainHelp);
+  if (name === '--version' || name === '-v') return printHelp(io, `${version}\n`);
+  const command = commands[name];
+  if (command === undefined) {
+    io.stderr(`error: unknown command '${name}'. Commands: send, sign, verify, listen (see vobiz-webhooks --help).\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\nSee: vobiz-webhooks ${name} --help\n`);
+      return EXIT_USAGE;
+    }
+    // A misconfigured secret (empty, surrounding whitespace) is a usage error with its own explanation.
+    if (error instanceof TypeError && error.message.startsWith('vobiz-webhooks:')) {
+      io.stderr(`error: ${error.message.replace(/^vobiz-webhooks: /, '')}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,307 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { messagesOf, signPayload, statusesOf, verifySignature, type VobizEvent } from '@vobiz-webhooks/core';
+import { createTestEvent, testMessageKinds } from '@vobiz-webhooks/core/testing';
+import { vobizWebhook } from '@vobiz-webhooks/express';
+import { ensureBuiltBin, runBin, startBin } from './support/bin';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'whsec_cli_test_secret';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  raw: Buffer;
+}
+
+// A real Express app with the real middleware: what the CLI is for.
+const received: Received[] = [];
+const handled: VobizEvent[] = [];
+let server: Server;
+let url: string;
+let tmp: string;
+
+beforeAll(async () => {
+  ensureBuiltBin();
+  tmp = mkdtempSync(join(tmpdir(), 'vobiz-cli-'));
+  const app = express();
+  // express.raw keeps the exact bytes for the middleware and lets the test see them too.
+  app.use(express.raw({ type: '*/*' }), (req, _res, next) => {
+    received.push({ headers: req.headers, raw: req.body as Buffer });
+    next();
+  });
+  app.use(
+    vobizWebhook({
+      secret: SECRET,
+      logger: false,
+      on: {
+        '*': (event) => {
+          handled.push(event);
+          if (event.event_type === 'call.fails') throw new Error('handler failure on purpose');
+        },
+      },
+    }),
+  );
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/vobiz`;
+});
+
+afterAll(async () => {
+  rmSync(tmp, { recursive: true, force: true });
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  handled.length = 0;
+});
+
+describe('help and bad arguments', () => {
+  it.each(['send', 'sign', 'verify', 'listen'])('%s --help prints its usage and exits 0', async (command) => {
+    const { code, stdout } = await runBin([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: vobiz-webhooks ${command}`);
+  });
+
+  it('--help lists the commands; no command at all is a usage error (2)', async () => {
+    const help = await runBin(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/send <url>[\s\S]*sign[\s\S]*verify[\s\S]*listen/);
+    const none = await runBin([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage:');
+  });
+
+  it.each([
+    [['deliver', 'http://localhost:1/x'], "unknown command 'deliver'"],
+    [['send', 'http://localhost:1/x', '--secret', 's', '--bogus'], "Unknown option '--bogus'"],
+    [['send', '--secret', 's'], 'send needs the URL'],
+    [['send', 'localhost:3000/webhooks/vobiz', '--secret', 's'], 'must start with http:// or https://'],
+    [['send', 'http://localhost:1/x', '--secret', 's', '--repeat', '0'], '--repeat must be a whole number ≥ 1'],
+    [['send', 'http://localhost:1/x', '--secret', 's', '--shape', 'flat'], '--shape is meta or value'],
+    [['send', 'http://localhost:1/x', '--secret', 's', '--type', 'message received'], 'is not an event type'],
+    [['send', 'http://localhost:1/x'], 'no secret: pass --secret <secret> or set VOBIZ_WEBHOOK_SECRET'],
+    [['sign', '--secret', ' padded'], 'leading or trailing whitespace'],
+    [['sign', join(__dirname, 'no-such-file.json'), '--secret', 's'], 'cannot read'],
+    [['verify', '--secret', 's', '-'], 'verify needs --signature'],
+    [['listen', '--secret', 's', '--port', 'abc'], '--port must be a whole number'],
+    [['listen', '--secret', 's', '--path', 'hooks'], "--path must start with '/'"],
+  ])('%j exits 2 and says what is wrong', async (args, message) => {
+    const { code, stderr, stdout } = await runBin(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('send', () => {
+  it('posts one signed delivery with the headers Vobiz sends, and prints the answer', async () => {
+    const { code, stdout } = await runBin(['send', url, '--secret', SECRET, '--type', 'message.status', '--status', 'read']);
+    expect(code).toBe(0);
+    expect(received).toHaveLength(1);
+    const [delivery] = received as [Received];
+    expect(delivery.headers['content-type']).toBe('application/json');
+    expect(delivery.headers['x-webhook-event']).toBe('message.status');
+    expect(verifySignature(delivery.raw, delivery.headers['x-webhook-signature'] as string, SECRET)).toBe(true);
+    expect(delivery.headers['x-webhook-signature']).toMatch(/^[0-9a-f]{64}$/);
+    expect(handled).toHaveLength(1);
+    expect(statusesOf(handled[0] as VobizEvent).map((s) => s.status)).toEqual(['read']);
+    expect(stdout).toContain(`✓ message.status (read) ${(handled[0] as VobizEvent).event_id} → 200 ok`);
+    expect(stdout).toContain('1 delivery to');
+  });
+
+  it('--type all sends every event type, every message kind and every status', async () => {
+    const { code, stdout } = await runBin(['send', url, '--secret', SECRET, '--type', 'all']);
+    expect(code).toBe(0);
+    const total = testMessageKinds.length + 5 + 3;
+    expect(handled).toHaveLength(total);
+    expect(stdout).toContain(`${total} deliveries to ${url}: ${total} answered 2xx, 0 did not.`);
+    const inbound = handled.filter((e) => e.event_type === 'message.inbound').flatMap(messagesOf);
+    // Each kind's message type (list_reply and nfm_reply are interactive messages).
+    expect(new Set(inbound.map((m) => m.type))).toEqual(
+      new Set(testMessageKinds.map((kind) => (kind === 'list_reply' || kind === 'nfm_reply' ? 'interactive' : kind))),
+    );
+    expect(inbound).toHaveLength(testMessageKinds.length);
+    const statuses = handled.filter((e) => e.event_type === 'message.status').flatMap(statusesOf);
+    expect(statuses.map((s) => s.status).sort()).toEqual(['delivered', 'failed', 'played', 'read', 'sent']);
+    expect(handled.filter((e) => e.event_type.startsWith('call.')).map((e) => e.event_type)).toEqual([
+      'call.connect',
+      'call.status_change',
+      'call.terminate',
+    ]);
+    expect(new Set(handled.map((e) => e.event_id)).size).toBe(total);
+  });
+
+  it('--duplicate resends the same bytes; the handler runs once and the copy is acknowledged as a duplicate', async () => {
+    const { code, stdout } = await runBin(['send', url, '--secret', SECRET, '--duplicate']);
+    expect(code).toBe(0);
+    expect(received).toHaveLength(2);
+    expect((received[1] as Received).raw.equals((received[0] as Received).raw)).toBe(true);
+    expect(handled).toHaveLength(1);
+    expect(stdout).toContain('message.inbound (text), duplicate');
+    expect(stdout).toContain('200 duplicate (already handled)');
+  });
+
+  it('--repeat sends fresh event ids each time', async () => {
+    const { code } = await runBin(['send', url, '--secret', SECRET, '--type', 'call.connect', '--repeat', '3']);
+    expect(code).toBe(0);
+    expect(handled.map((e) => e.event_type)).toEqual(['call.connect', 'call.connect', 'call.connect']);
+    expect(new Set(handled.map((e) => e.event_id)).size).toBe(3);
+  });
+
+  it('--file sends the envelope byte for byte (whitespace and escapes kept), from a file or stdin', async () => {
+    const event = createTestEvent('message.inbound', { event_id: 'file-event-1' });
+    const bytes = `{\n  "event_id": "file-event-1",  "event_type": "message.inbound", "account_id": "MA_FILE", "occurred_at": "${event.occurred_at}",\n "payload": ${JSON.stringify(event.payload).replace('Málaga', 'M\\u00e1laga')}\n}\n`;
+    const path = join(tmp, 'event.json');
+    writeFileSync(path, bytes);
+    const fromFile = await runBin(['send', url, '--secret', SECRET, '--file', path]);
+    expect(fromFile.code).toBe(0);
+    expect((received[0] as Received).raw.toString('utf8')).toBe(bytes);
+    expect((received[0] as Received).headers['x-webhook-event']).toBe('message.inbound');
+    expect(handled[0]?.event_id).toBe('file-event-1');
+
+    // The same event again, from stdin: now a duplicate.
+    const fromStdin = await runBin(['send', url, '--secret', SECRET, '--file', '-'], { stdin: bytes });
+    expect(fromStdin.code).toBe(0);
+    expect((received[1] as Received).raw.toString('utf8')).toBe(bytes);
+    expect(fromStdin.stdout).toContain('file-event-1 → 200 duplicate');
+  });
+
+  it('exits 1 on a non-2xx answer and prints the error code', async () => {
+    const wrong = await runBin(['send', url, '--secret', 'not-the-secret']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/✗ message\.inbound \(text\) \S+ → 401 invalid_signature/);
+    expect(wrong.stdout).toContain('0 answered 2xx, 1 did not.');
+
+    const failing = await runBin(['send', url, '--secret', SECRET, '--type', 'call.fails']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('→ 500 handler_failed');
+  });
+
+  it('--tamper changes the body after signing, and the endpoint refuses it', async () => {
+    const { code, stdout } = await runBin(['send', url, '--secret', SECRET, '--tamper']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('tampered');
+    expect(stdout).toContain('401 invalid_signature');
+    expect(handled).toHaveLength(0);
+  });
+
+  it('exits 1 with a clear message when the URL cannot be reached', async () => {
+    const closed = express().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { code, stderr } = await runBin(['send', `http://127.0.0.1:${port}/webhooks/vobiz`, '--secret', SECRET]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`could not reach http://127.0.0.1:${port}/webhooks/vobiz (ECONNREFUSED): is the server running on that port?`);
+  });
+
+  it('takes the secret from VOBIZ_WEBHOOK_SECRET when there is no flag', async () => {
+    const { code } = await runBin(['send', url], { env: { VOBIZ_WEBHOOK_SECRET: SECRET } });
+    expect(code).toBe(0);
+    expect(handled).toHaveLength(1);
+  });
+});
+
+describe('sign and verify', () => {
+  const body = '{"event_type":"message.inbound","text":"Olá 👋"}\n';
+  let file: string;
+  beforeAll(() => {
+    file = join(tmp, 'body.json');
+    writeFileSync(file, body);
+  });
+
+  it('sign prints the hex HMAC of the exact bytes, trailing newline included', async () => {
+    const fromFile = await runBin(['sign', file, '--secret', SECRET]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe(`${signPayload(body, SECRET)}\n`);
+    expect(fromFile.stdout.trim()).not.toBe(signPayload(body.trimEnd(), SECRET));
+
+    const fromStdin = await runBin(['sign', '-'], { stdin: body, env: { VOBIZ_WEBHOOK_SECRET: SECRET } });
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stdout).toBe(`${signPayload(body, SECRET)}\n`);
+  });
+
+  it('verify exits 0 on a match, from a file or stdin, and says which of several secrets matched', async () => {
+    const signature = signPayload(body, SECRET);
+    const match = await runBin(['verify', file, '--secret', SECRET, '--signature', signature]);
+    expect(match.code).toBe(0);
+    expect(match.stdout).toContain(`OK: the signature matches the ${Buffer.byteLength(body)}-byte body`);
+
+    const rotation = await runBin(['verify', '-', '--secret', 'old', '--secret', SECRET, '--signature', signature], { stdin: body });
+    expect(rotation.code).toBe(0);
+    expect(rotation.stdout).toContain('with secret #2');
+  });
+
+  it('verify exits 1 on a mismatch and says why, without printing the secret', async () => {
+    const wrong = await runBin(['verify', file, '--secret', SECRET, '--signature', signPayload(body, 'other')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('MISMATCH: the signature does not match. Likely cause:');
+    expect(wrong.stderr).toContain(`body: ${Buffer.byteLength(body)} bytes, sha256`);
+
+    const prefixed = await runBin(['verify', '-', '--secret', SECRET, '--signature', `sha256=${signPayload(body, SECRET)}`], {
+      stdin: body,
+    });
+    expect(prefixed.code).toBe(1);
+    expect(prefixed.stderr).toContain("prefixed with 'sha256='");
+
+    const newline = await runBin(['verify', file, '--secret', SECRET, '--signature', signPayload(body.trimEnd(), SECRET)]);
+    expect(newline.code).toBe(1);
+    expect(newline.stderr).toContain('matches the body without its trailing newline');
+
+    for (const run of [wrong, prefixed, newline]) expect(run.stderr + run.stdout).not.toContain(SECRET);
+  });
+});
+
+describe('listen', () => {
+  it('receives real deliveries, prints what is in them and the answer, and explains a bad signature', async () => {
+    const listener = startBin(['listen', '--port', '0', '--path', '/hooks/wa'], { VOBIZ_WEBHOOK_SECRET: SECRET });
+    try {
+      const [, target] = await listener.waitFor(/Listening on (http:\/\/localhost:\d+\/hooks\/wa)/);
+      const sent = await runBin(['send', target as string, '--secret', SECRET, '--type', 'message.inbound', '--duplicate']);
+      expect(sent.code).toBe(0);
+      const [, eventId] = sent.stdout.match(/message\.inbound \(text\) (\S+) → 200 ok/) ?? [];
+      expect(eventId).toBeDefined();
+      await listener.waitFor(/duplicate \(already handled\)/);
+      const { stdout } = listener.output();
+      expect(stdout).toContain(`message.inbound ${eventId} → 200 ok`);
+      expect(stdout).toContain('message text "Hola! ¿Tienen envío a Málaga? 🚚" from 16505551234');
+      expect(stdout).toContain('contact Ana García (16505551234)');
+      expect(stdout).toContain(`message.inbound ${eventId} → 200 duplicate (already handled)`);
+
+      const call = await runBin(['send', target as string, '--secret', SECRET, '--type', 'call.terminate']);
+      expect(call.code).toBe(0);
+      await listener.waitFor(/call terminate wacid\.\S+ 16505551234 → 15550783881 COMPLETED USER_INITIATED 95s/);
+
+      const bad = await runBin(['send', target as string, '--secret', 'wrong-secret', '--type', 'message.status']);
+      expect(bad.code).toBe(1);
+      await listener.waitFor(/\(X-Webhook-Event message\.status, not verified\) → 401 invalid_signature/);
+      await listener.waitFor(/did not verify\. Likely cause/, 'stderr');
+      expect(listener.output().stderr).not.toContain(SECRET);
+
+      const elsewhere = await fetch(target.replace('/hooks/wa', '/other'), { method: 'POST' });
+      expect(elsewhere.status).toBe(404);
+      await listener.waitFor(/POST \/other → 404 \(listening on \/hooks\/wa\)/);
+    } finally {
+      expect(await listener.stop()).toBe(0);
+    }
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const busy = express().listen(0);
+    await new Promise((resolve) => busy.once('listening', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const { code, stderr } = await runBin(['listen', '--port', String(port), '--secret', SECRET]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`cannot listen on port ${port}: it is in use`);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+});

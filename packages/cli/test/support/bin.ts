@@ -1,0 +1,85 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const packageDir = join(__dirname, '..', '..');
+export const BIN = join(packageDir, 'dist', 'cli.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The tests run the real built bin. `pnpm test` builds first; when the bin is missing or
+ * older than its sources (a run of this file alone), build it once here.
+ */
+export function ensureBuiltBin(): void {
+  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
+  try {
+    execFileSync('pnpm', ['--filter', '@vobiz-webhooks/cli', 'build'], { cwd: packageDir, stdio: 'pipe', timeout: 180_000 });
+  } catch (error) {
+    const output = String((error as { stderr?: Buffer }).stderr ?? error);
+    throw new Error(`packages/cli/dist/cli.js is missing or stale and the build failed; run \`pnpm build\` first.\n${output}`);
+  }
+}
+
+export interface BinRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli.js ...args` to completion. The secret variable is unset unless given. */
+export function runBin(args: string[], options: { env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<BinRun> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    if (options.env?.VOBIZ_WEBHOOK_SECRET === undefined) delete env.VOBIZ_WEBHOOK_SECRET;
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** A long-running bin (listen), with its output so far and a way to wait for a line. */
+export interface RunningBin {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
+  stop(): Promise<number | null>;
+}
+
+export function startBin(args: string[], env: Record<string, string> = {}): RunningBin {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  const waiters: (() => void)[] = [];
+  const notify = () => waiters.splice(0).forEach((wake) => wake());
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => ((out.stdout += chunk), notify()));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => ((out.stderr += chunk), notify()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (notify(), resolve(code))));
+  return {
+    child,
+    output: () => ({ ...out }),
+    async waitFor(pattern, stream = 'stdout') {
+      for (;;) {
+        const match = out[stream].match(pattern);
+        if (match) return match;
+        if (child.exitCode !== null) throw new Error(`the bin exited (${child.exitCode}) before printing ${pattern}:\n${out.stdout}${out.stderr}`);
+        await new Promise<void>((wake) => waiters.push(wake));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -182,6 +182,19 @@ describe('createReceiver', () => {
     }
   });
 
+  it.each(['constructor', 'valueOf', 'toString', '__defineGetter__', 'hasOwnProperty'])(
+    "an event type named like an Object.prototype member ('%s') finds no handler but '*'",
+    async (eventType) => {
+      const seen: string[] = [];
+      const receiver = receiverWith({ on: { 'message.inbound': () => undefined, '*': (event) => void seen.push(event.event_type) } });
+      const result = await receiver.receive(signed(createTestEvent(eventType)));
+      expect(result.status).toBe(200);
+      expect(seen).toEqual([eventType]);
+      const bare = receiverWith({ on: { 'message.inbound': () => undefined } });
+      expect((await bare.receive(signed(createTestEvent(eventType)))).status).toBe(200);
+    },
+  );
+
   it('dedupeKey receives the verified event', async () => {
     const keys: VobizEvent[] = [];
     const event = createTestEvent('message.inbound');

@@ -262,8 +262,9 @@ describe('listen', () => {
   it('receives real deliveries, prints what is in them and the answer, and explains a bad signature', async () => {
     const listener = startBin(['listen', '--port', '0', '--path', '/hooks/wa'], { VOBIZ_WEBHOOK_SECRET: SECRET });
     try {
-      const [, target] = await listener.waitFor(/Listening on (http:\/\/localhost:\d+\/hooks\/wa)/);
-      const sent = await runBin(['send', target as string, '--secret', SECRET, '--type', 'message.inbound', '--duplicate']);
+      const [, listening] = await listener.waitFor(/Listening on (http:\/\/localhost:\d+\/hooks\/wa)/);
+      const target = listening as string;
+      const sent = await runBin(['send', target, '--secret', SECRET, '--type', 'message.inbound', '--duplicate']);
       expect(sent.code).toBe(0);
       const [, eventId] = sent.stdout.match(/message\.inbound \(text\) (\S+) → 200 ok/) ?? [];
       expect(eventId).toBeDefined();
@@ -274,11 +275,11 @@ describe('listen', () => {
       expect(stdout).toContain('contact Ana García (16505551234)');
       expect(stdout).toContain(`message.inbound ${eventId} → 200 duplicate (already handled)`);
 
-      const call = await runBin(['send', target as string, '--secret', SECRET, '--type', 'call.terminate']);
+      const call = await runBin(['send', target, '--secret', SECRET, '--type', 'call.terminate']);
       expect(call.code).toBe(0);
       await listener.waitFor(/call terminate wacid\.\S+ 16505551234 → 15550783881 COMPLETED USER_INITIATED 95s/);
 
-      const bad = await runBin(['send', target as string, '--secret', 'wrong-secret', '--type', 'message.status']);
+      const bad = await runBin(['send', target, '--secret', 'wrong-secret', '--type', 'message.status']);
       expect(bad.code).toBe(1);
       await listener.waitFor(/\(X-Webhook-Event message\.status, not verified\) → 401 invalid_signature/);
       await listener.waitFor(/did not verify\. Likely cause/, 'stderr');

@@ -85,6 +85,30 @@ describe('createReceiver under hostile deliveries', () => {
     );
   });
 
+  test(
+    'with a logger (and the development-only signature diagnostics): same answers, and no log line carries a secret',
+    async () => {
+      const lines: string[] = [];
+      const handled: VobizEvent[] = [];
+      const secrets = [FUZZ_SECRET, 'whsec_rotated_out_later'];
+      const capture = (...args: unknown[]) => void lines.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '));
+      const receiver = createReceiver({ secret: secrets, maxBodyBytes: MAX_BODY_BYTES, logger: { warn: capture, error: capture }, on: { '*': (event) => void handled.push(event) } });
+      expect(process.env.NODE_ENV).not.toBe('production'); // Jest sets 'test': diagnostics are on
+      await fc.assert(
+        fc.asyncProperty(hostileCaseArb(), async (hostile) => {
+          handled.length = 0;
+          lines.length = 0;
+          const result = await receiver.receive({ method: hostile.method, headers: hostile.headers, rawBody: hostile.body });
+          const duplicate = result.body === '{"ok":true,"duplicate":true}';
+          checkOutcome(hostile, { status: result.status, code: errorCodeOf(result.body), handled, duplicate });
+          for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
+        }),
+        { numRuns: fuzzRuns(1_000) },
+      );
+    },
+    fuzzTimeout(60_000),
+  );
+
   test('a body parsed with __proto__ keys neither pollutes Object.prototype nor reaches the handler as an inherited field', async () => {
     const { receiver, handled } = makeReceiver();
     const base = createTestEvent('order.created');

@@ -48,6 +48,7 @@ const flavours: Flavour[] = [
   [
     'node-redis, disableOfflineQueue',
     async (url) => {
+      // Deliberately no 'error' listener: the store's own keeps the dropped connection from crashing Jest.
       const client = createClient({ url, disableOfflineQueue: true });
       await client.connect();
       return { client, close: async () => (client.isOpen ? client.destroy() : undefined) };

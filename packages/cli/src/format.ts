@@ -8,37 +8,23 @@ const clip = (text: string, max = 70): string => {
 const quote = (text: string | undefined): string => (text === undefined || text === '' ? '' : ` "${clip(text)}"`);
 
 /** The part of a message a person wants to see first, by kind. */
-function messageContent(message: Message): string {
-  const m = message as Message & Record<string, any>;
-  switch (message.type) {
-    case 'text':
-      return quote(m.text?.body);
-    case 'image':
-    case 'video':
-    case 'audio':
-    case 'sticker':
-      return ` ${m[message.type]?.mime_type ?? ''}${quote(m[message.type]?.caption)}`;
-    case 'document':
-      return ` ${m.document?.filename ?? ''}${quote(m.document?.caption)}`;
-    case 'location':
-      return ` ${m.location?.latitude},${m.location?.longitude}${quote(m.location?.name)}`;
-    case 'contacts':
-      return quote((m.contacts as { name?: { formatted_name?: string } }[] | undefined)?.map((c) => c.name?.formatted_name).join(', '));
-    case 'button':
-      return quote(m.button?.text);
-    case 'interactive': {
-      const reply = m.interactive?.[m.interactive?.type] as { title?: string; name?: string } | undefined;
-      return ` ${m.interactive?.type ?? ''}${quote(reply?.title ?? reply?.name)}`;
-    }
-    case 'reaction':
-      return m.reaction?.emoji ? ` ${m.reaction.emoji} to ${m.reaction.message_id}` : ` removed on ${m.reaction?.message_id}`;
-    case 'order':
-      return ` ${(m.order?.product_items as unknown[] | undefined)?.length ?? 0} item(s)${quote(m.order?.text)}`;
-    case 'system':
-      return quote(m.system?.body);
-    default:
-      return m.errors?.[0]?.title ? ` (${m.errors[0].title})` : '';
+function messageContent(m: Message): string {
+  const media = m.image ?? m.video ?? m.audio ?? m.sticker;
+  if (m.text) return quote(m.text.body);
+  if (media) return ` ${media.mime_type ?? ''}${quote(typeof media.caption === 'string' ? media.caption : undefined)}`;
+  if (m.document) return ` ${m.document.filename ?? ''}${quote(typeof m.document.caption === 'string' ? m.document.caption : undefined)}`;
+  if (m.location) return ` ${m.location.latitude},${m.location.longitude}${quote(m.location.name)}`;
+  if (m.contacts) return quote(m.contacts.map((contact) => contact.name?.formatted_name ?? '?').join(', '));
+  if (m.button) return quote(m.button.text);
+  if (m.interactive) {
+    const { button_reply, list_reply, nfm_reply } = m.interactive;
+    return ` ${m.interactive.type}${quote(button_reply?.title ?? list_reply?.title ?? nfm_reply?.name)}`;
   }
+  if (m.reaction) return m.reaction.emoji ? ` ${m.reaction.emoji} to ${m.reaction.message_id}` : ` removed on ${m.reaction.message_id}`;
+  if (m.order) return ` ${m.order.product_items?.length ?? 0} item(s)${quote(m.order.text)}`;
+  if (m.system) return quote(m.system.body);
+  const error = m.errors?.[0];
+  return error?.title ? ` (${error.title})` : '';
 }
 
 const describeMessage = (m: Message): string => `message ${m.type}${messageContent(m)} from ${m.from ?? '(username user)'} ${m.id}`;

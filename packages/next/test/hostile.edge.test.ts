@@ -1,0 +1,6 @@
+import { describeHostile } from '../../core/test/property/support/hostile-suite';
+import { makeNextTarget } from './support/target';
+
+// The same hostile cases inside Vercel's Edge runtime VM: Web Crypto verification
+// (crypto.subtle.verify) and readWebBody instead of node:crypto and raw-body.
+describeHostile('Next.js App Router (Edge runtime)', makeNextTarget, { runs: 400 });

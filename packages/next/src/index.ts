@@ -2,6 +2,7 @@
 // `node:`: `@vobiz-webhooks/core` resolves to its Web Crypto build under the
 // `edge-light` export condition that Next.js sets for `runtime = 'edge'`.
 import { createReceiver, readWebBody, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { duringNextBuild } from './build-phase';
 
 /** A Next.js App Router route handler (`export const POST = …`), or any Fetch API handler. */
 export type VobizRouteHandler = (request: Request) => Promise<Response>;
@@ -12,8 +13,9 @@ export type VobizRouteHandler = (request: Request) => Promise<Response>;
  * is not used. Pass the untouched `Request`: the signature is over its exact bytes.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizRouteHandler {
-  const receiver = createReceiver(options);
+  let receiver = duringNextBuild() ? undefined : createReceiver(options);
   return async (request) => {
+    receiver ??= createReceiver(options);
     const result = await receiver.receive({
       method: request.method,
       headers: request.headers,

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { nodeRawBody, sendNodeResult } from '@vobiz-webhooks/core/node';
+import { duringNextBuild } from './build-phase';
 
 /** The parts of a `NextApiRequest` the handler reads; Next's own type fits it. */
 export interface PagesApiRequest extends IncomingMessage {
@@ -26,8 +27,9 @@ const FIX =
  * signature. The file decides the path, so `options.path` is not used.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizPagesHandler {
-  const receiver = createReceiver(options);
+  let receiver = duringNextBuild() ? undefined : createReceiver(options);
   return async (req, res) => {
+    receiver ??= createReceiver(options);
     const result = await receiver.receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, req, FIX) });
     sendNodeResult(res, result);
   };

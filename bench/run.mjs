@@ -31,7 +31,7 @@ const settings = {
   connections: env('BENCH_CONNECTIONS', smoke ? 4 : 10),
 };
 // Enough distinct pre-signed deliveries that no event_id repeats within one load run.
-settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(15_000 * (settings.duration + settings.warmup)));
+settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(25_000 * (settings.duration + settings.warmup)));
 
 /** The seven configurations of issue 6 (5 is two servers). `needs` are built workspace packages. */
 const CONFIGS = [
@@ -118,6 +118,14 @@ async function probe(config, port) {
   return { rejectsForged: rejects ? refused.status : 'no' };
 }
 
+/** The server's request count and CPU usage so far (see servers/common.mjs). */
+function serverStats(server) {
+  return new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send('stats');
+  });
+}
+
 function runLoad(config, port) {
   return new Promise((resolve, reject) => {
     const spec = { url: `http://127.0.0.1:${port}`, kind: config.kind, ...settings };
@@ -195,9 +203,17 @@ async function main() {
       // Rotate the order every round, so no configuration always runs first or last.
       const rotated = order.map((_, i) => order[(i + round) % order.length]);
       for (const id of rotated) {
-        const result = await runLoad(CONFIGS.find((config) => config.id === id), servers.get(id).port);
+        const server = servers.get(id);
+        const before = await serverStats(server);
+        const result = await runLoad(CONFIGS.find((config) => config.id === id), server.port);
+        const after = await serverStats(server);
+        const cpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+        result.cpuPerRequest = cpu / Math.max(1, after.requests - before.requests);
         runs.get(id).push(result);
-        log(`  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`);
+        log(
+          `  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+            `server CPU ${fmt(result.cpuPerRequest, 1)} µs/req, non-2xx ${result.non2xx}`,
+        );
       }
     }
   } finally {
@@ -214,6 +230,7 @@ async function main() {
       rps: median(list.map((r) => r.rps)),
       p50: median(list.map((r) => r.p50)),
       p99: median(list.map((r) => r.p99)),
+      cpu: median(list.map((r) => r.cpuPerRequest)),
       bodyBytes: list[0]?.bodyBytes,
       failures: list.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
       wrapped: list.some((r) => r.poolWrapped),
@@ -222,14 +239,15 @@ async function main() {
   });
   const byId = (id) => rows.find((row) => row.config.id === id);
   const baseline = byId('2')?.rps;
+  const baselineCpu = byId('2')?.cpu;
 
   const table = [
-    '| # | configuration | req/s | p50 ms | p99 ms | × config 2 | body B | notes |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
+    '| # | configuration | req/s | p50 ms | p99 ms | × config 2 | server CPU µs/req | CPU × config 2 | body B | notes |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((row) =>
       row.skipped
-        ? `| ${row.config.id} | ${row.config.name} | skipped | | | | | ${row.skipped} |`
-        : `| ${row.config.id} | ${row.config.name} | ${fmt(row.rps)} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${fmt(row.rps / baseline, 2)} | ${row.bodyBytes} | ${[
+        ? `| ${row.config.id} | ${row.config.name} | skipped | | | | | | | ${row.skipped} |`
+        : `| ${row.config.id} | ${row.config.name} | ${fmt(row.rps)} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${fmt(row.rps / baseline, 2)} | ${fmt(row.cpu, 1)} | ${fmt(row.cpu / baselineCpu, 2)} | ${row.bodyBytes} | ${[
             ...row.notes,
             ...(row.failures ? [`${row.failures} non-2xx/errors`] : []),
             ...(row.wrapped ? ['pool wrapped: some event_ids repeated'] : []),
@@ -271,6 +289,7 @@ async function main() {
     `- Load average before / after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (other work on the machine shows here)`,
     `- ${settings.rounds} round(s), configurations alternating (order rotated each round), ${settings.warmup} s warm-up + ${settings.duration} s measured per run, ${settings.connections} keep-alive connections, autocannon in its own process, each server in its own process, loopback`,
     `- Every request is a distinct pre-signed delivery (pool of ${settings.pool.toLocaleString('en-US')} per run); medians over the rounds. Latency resolution is autocannon's (1 ms).`,
+    '- "server CPU µs/req": the server process\'s own CPU time (user + system, warm-up included) divided by the requests it served. On a shared machine it is the steadier measure of what each receiver costs; req/s also depends on what else was running.',
     '',
     '## Throughput and latency',
     '',

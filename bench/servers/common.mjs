@@ -19,6 +19,13 @@ export function messagesOfMeta(meta) {
 /** Listens on a free loopback port and tells the parent which one (`READY <port>`). */
 export function serve(server, onClose = async () => {}) {
   server.keepAliveTimeout = 65_000;
+  // CPU time per request, asked for by bench/run.mjs over IPC before and after each load
+  // run: unlike req/s it barely moves when other work shares the machine.
+  let requests = 0;
+  server.on('request', () => requests++);
+  process.on('message', (message) => {
+    if (message === 'stats') process.send?.({ requests, cpu: process.cpuUsage() });
+  });
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`READY ${server.address().port}\n`);
   });

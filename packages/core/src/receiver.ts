@@ -65,7 +65,6 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   const {
     secret,
     on,
-    dedupe = memoryDedupeStore(),
     dedupeKey = (event: VobizEvent) => event.event_id,
     maxEventAgeMs = HOURS_48,
     maxBodyBytes = 1024 * 1024,
@@ -73,6 +72,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     logger = console,
     leaseMs = MINUTE,
     dedupeTtlMs = maxEventAgeMs === false ? HOURS_48 : maxEventAgeMs,
+    dedupe: dedupeOption,
   } = options as Partial<VobizWebhookOptions>;
 
   // Everything that can be decided once is decided here, not per request.
@@ -86,7 +86,16 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       throw new TypeError(`vobiz-webhooks: the handler for '${key}' must be a function.`);
     }
   }
-  if (!(maxBodyBytes > 0)) throw new TypeError('vobiz-webhooks: `maxBodyBytes` must be a positive number of bytes.');
+  const positive = { maxBodyBytes, leaseMs, dedupeTtlMs, ...(maxEventAgeMs === false ? {} : { maxEventAgeMs }) };
+  for (const [name, value] of Object.entries(positive)) {
+    // A zero lease would let copies of one event run at once; a zero window would refuse everything.
+    if (!(typeof value === 'number' && value > 0)) {
+      throw new TypeError(`vobiz-webhooks: \`${name}\` must be a positive number, got ${String(value)}.`);
+    }
+  }
+  // The default store remembers as long as the age window is open: a replay older
+  // than the window is refused as stale, a younger one is found as a duplicate.
+  const dedupe = dedupeOption ?? memoryDedupeStore({ ttlMs: dedupeTtlMs });
   if (!path.startsWith('/')) throw new TypeError(`vobiz-webhooks: \`path\` must start with '/', got '${path}'.`);
   const log: Logger | undefined = logger === false ? undefined : logger;
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;

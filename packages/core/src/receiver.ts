@@ -199,6 +199,22 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
   }
 
+  // At most one explanation a second: a flood of forged requests must not become a
+  // flood of extra HMACs and log lines, even where NODE_ENV was left unset.
+  let nextDiagnosisAt = 0;
+  let undiagnosed = 0;
+  async function diagnose(log: Logger, signature: string | undefined, body: RawBody, bodyWasDecoded: boolean): Promise<void> {
+    const now = Date.now();
+    if (now < nextDiagnosisAt) {
+      undiagnosed++;
+      return;
+    }
+    nextDiagnosisAt = now + 1000;
+    const skipped = undiagnosed > 0 ? `\n  (${undiagnosed} earlier mismatches were not explained: at most one explanation a second.)` : '';
+    undiagnosed = 0;
+    log.warn((await explainSignatureMismatch({ signature, body, bodyWasDecoded, secret: secrets })) + skipped);
+  }
+
   function refuse(error: unknown, event: VobizEvent | undefined): ReceiveResult {
     const known =
       error instanceof VobizWebhookError
@@ -234,9 +250,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
         const signature = getHeader(request.headers, 'x-webhook-signature');
         if (signature === undefined || signature === '' || !(await verify(bytes, signature))) {
           // Development aid, computed only on failure: one warning naming the likely cause.
-          if (log && signatureDiagnosticsEnabled()) {
-            log.warn(await explainSignatureMismatch({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined, secret: secrets }));
-          }
+          if (log && signatureDiagnosticsEnabled()) await diagnose(log, signature, text ?? bytes, text !== undefined);
           if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
           fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
         }

@@ -158,3 +158,30 @@ describe('signature-mismatch diagnostics', () => {
     expect(text).toContain('body: 2 bytes');
   });
 });
+
+describe('signature-mismatch diagnostics under a flood', () => {
+  it('explains at most one mismatch a second per receiver, and counts the rest', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-25T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const warnings: string[] = [];
+      const receiver = createReceiver({
+        secret: SECRET,
+        on: { '*': () => undefined },
+        maxEventAgeMs: false,
+        logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
+      });
+      const forged = () =>
+        receiver.receive({ method: 'POST', headers: { 'x-webhook-signature': 'f'.repeat(64) }, rawBody: Buffer.from(body) });
+      for (let i = 0; i < 5; i++) expect((await forged()).status).toBe(401);
+      expect(warnings.filter((line) => line.includes('did not verify'))).toHaveLength(1);
+
+      jest.setSystemTime(Date.now() + 1001);
+      expect((await forged()).status).toBe(401);
+      const explanations = warnings.filter((line) => line.includes('did not verify'));
+      expect(explanations).toHaveLength(2);
+      expect(explanations[1]).toContain('4 earlier mismatches were not explained');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

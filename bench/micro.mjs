@@ -73,8 +73,25 @@ const allCases = [
   },
   {
     group: 'pipeline',
+    name: 'part: the same pipeline with dedupe: false',
+    setup() {
+      const receiver = core.createReceiver({ secret: SECRET, logger: false, dedupe: false, on: { 'message.inbound': () => {} } });
+      return async (i) => {
+        const { body, headers } = pool[i];
+        const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
+        if (result.status !== 200) throw new Error(`receive answered ${result.status}: ${result.body}`);
+      };
+    },
+  },
+  {
+    group: 'pipeline',
     name: 'part: parseEnvelope (JSON.parse + zod envelope and payload)',
     setup: () => (i) => void core.parseEnvelope(texts[i]),
+  },
+  {
+    group: 'pipeline',
+    name: 'part: JSON.parse alone (parseEnvelope minus this = zod)',
+    setup: () => (i) => void JSON.parse(texts[i]),
   },
   {
     group: 'signature',

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { callsOf, messagesOf, statusesOf, type DedupeStore } from '@vobiz-webhooks/core';
+import { callsOf, messagesOf, statusesOf, type DedupeStore, type Logger } from '@vobiz-webhooks/core';
 import { vobizWebhook } from '@vobiz-webhooks/koa';
 
 /** One line per item a handler saw: what a real app would store, queue or reply to. */
@@ -15,6 +15,8 @@ export interface ExampleAppOptions {
   secret: string | readonly string[];
   /** Default: the in-memory store; pass `redisDedupeStore(...)` when running several instances. */
   dedupe?: DedupeStore;
+  /** Default `console`; tests pass their own. */
+  logger?: Logger | false;
 }
 
 /**
@@ -22,13 +24,14 @@ export interface ExampleAppOptions {
  * record what they saw in `received` (served at GET /received), so the example and its
  * test can show exactly what reached the app.
  */
-export function createApp({ secret, dedupe }: ExampleAppOptions): { app: Koa; received: Received[] } {
+export function createApp({ secret, dedupe, logger }: ExampleAppOptions): { app: Koa; received: Received[] } {
   const received: Received[] = [];
   const record = (event_type: string, event_id: string, summary: string) => void received.push({ event_type, event_id, summary });
 
   const webhook = vobizWebhook({
     secret,
     ...(dedupe ? { dedupe } : {}),
+    ...(logger === undefined ? {} : { logger }),
     on: {
       'message.inbound': async (event) => {
         for (const message of messagesOf(event)) {

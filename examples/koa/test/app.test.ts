@@ -10,9 +10,13 @@ describe('examples/koa over HTTP', () => {
   let server: Server;
   let base: string;
   let received: Received[];
+  const warnings: string[] = [];
 
   beforeAll(async () => {
-    const created = createApp({ secret: SECRET });
+    const created = createApp({
+      secret: SECRET,
+      logger: { warn: (...args: unknown[]) => void warnings.push(args.join(' ')), error: () => undefined },
+    });
     received = created.received;
     server = created.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -69,6 +73,9 @@ describe('examples/koa over HTTP', () => {
     expect(answer.status).toBe(401);
     expect(answer.body.error?.code).toBe('invalid_signature');
     expect(received).toEqual([]);
+    // The operator hears about it (the diagnosis, then the refusal), without the secret.
+    expect(warnings.some((line) => line.includes('401 invalid_signature'))).toBe(true);
+    expect(warnings.join('\n')).not.toContain(SECRET);
   });
 
   it('acknowledges a duplicate delivery without running the handler again', async () => {

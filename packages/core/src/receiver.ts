@@ -48,6 +48,8 @@ export interface Platform {
 const MINUTE = 60_000;
 const HOURS_48 = 48 * 60 * MINUTE;
 const FUTURE_SKEW_MS = 5 * MINUTE;
+const DIAGNOSIS_WINDOW_MS = 10_000;
+const DIAGNOSES_PER_WINDOW = 5;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 const OK_BODY = '{"ok":true}';
 const DUPLICATE_BODY = '{"ok":true,"duplicate":true}';
@@ -199,18 +201,24 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
   }
 
-  // At most one explanation a second: a flood of forged requests must not become a
+  // A few explanations per 10 s window: a flood of forged requests must not become a
   // flood of extra HMACs and log lines, even where NODE_ENV was left unset.
-  let nextDiagnosisAt = 0;
+  let windowEndsAt = 0;
+  let explained = 0;
   let undiagnosed = 0;
   async function diagnose(log: Logger, signature: string | undefined, body: RawBody, bodyWasDecoded: boolean): Promise<void> {
     const now = Date.now();
-    if (now < nextDiagnosisAt) {
+    if (now >= windowEndsAt) {
+      windowEndsAt = now + DIAGNOSIS_WINDOW_MS;
+      explained = 0;
+    }
+    if (explained >= DIAGNOSES_PER_WINDOW) {
       undiagnosed++;
       return;
     }
-    nextDiagnosisAt = now + 1000;
-    const skipped = undiagnosed > 0 ? `\n  (${undiagnosed} earlier mismatches were not explained: at most one explanation a second.)` : '';
+    explained++;
+    const skipped =
+      undiagnosed > 0 ? `\n  (${undiagnosed} earlier mismatches were not explained: at most ${DIAGNOSES_PER_WINDOW} explanations every 10 s.)` : '';
     undiagnosed = 0;
     log.warn((await explainSignatureMismatch({ signature, body, bodyWasDecoded, secret: secrets })) + skipped);
   }

@@ -9,18 +9,26 @@ const { messagesOf } = await importPackage('core');
 
 const POST = vobizWebhook({ secret: SECRET, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } });
 
+/** The body as Next.js hands it over: all of it, then the handler runs. */
+const readAll = (req) =>
+  new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+
 const server = createServer(async (req, res) => {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
+  const body = await readAll(req);
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, {
     method: req.method,
     headers,
-    ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }),
   });
   const response = await POST(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  res.end(await response.text());
 });
 serve(server);

@@ -3,6 +3,7 @@
 // signature verification alone against @octokit/webhooks-methods and standardwebhooks.
 // Prints one JSON line: { cases: [{ group, name, nsPerOp }] }. `--smoke` = a tiny run.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import { importPackage } from './lib/packages.mjs';
@@ -24,6 +25,12 @@ const standardHeaders = texts.map((text, i) => {
   return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp / 1000)), 'webhook-signature': standard.sign(id, timestamp, text) };
 });
 const octokitSignatures = pool.map((request) => `sha256=${request.headers['x-webhook-signature']}`);
+// The same-sized GitHub `issues` delivery configuration 6 receives, for @octokit/webhooks' own pipeline.
+const issuesFactory = await requestFactory('octokit');
+const issues = Array.from({ length: N }, () => {
+  const { body, headers } = issuesFactory.next();
+  return { id: headers['x-github-delivery'], name: 'issues', payload: body.toString('utf8'), signature: headers['x-hub-signature-256'] };
+});
 
 const expectTrue = (value, what) => {
   if (value !== true) throw new Error(`${what} did not verify: the benchmark would measure a failure path`);
@@ -79,6 +86,16 @@ const allCases = [
       const expected = createHmac('sha256', SECRET).update(body).digest('hex');
       expectTrue(given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected)), 'docs snippet');
       JSON.parse(body.toString('utf8'));
+    },
+  },
+  {
+    group: 'pipeline',
+    name: 'peer: @octokit/webhooks verifyAndReceive (verify + JSON.parse + emit; no schema, no dedupe)',
+    setup() {
+      const webhooks = new Webhooks({ secret: SECRET });
+      let handled = 0;
+      webhooks.on('issues.opened', () => void handled++);
+      return (i) => webhooks.verifyAndReceive(issues[i]);
     },
   },
   {

@@ -30,16 +30,25 @@ async function vobizEnvelope() {
   return event;
 }
 
+/**
+ * A GitHub `issues.opened` delivery of the same size, shaped like GitHub's (many short
+ * fields and URLs, as Meta's payload has many small objects), so JSON.parse costs about
+ * the same; the issue text takes up the difference in size.
+ */
 function octokitIssue(targetBytes) {
-  const user = { login: 'ana-garcia', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', site_admin: false };
+  const api = 'https://api.github.com';
+  const user = { login: 'ana-garcia', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', avatar_url: 'https://avatars.githubusercontent.com/u/583231?v=4', url: `${api}/users/ana-garcia`, html_url: 'https://github.com/ana-garcia', type: 'User', site_admin: false };
+  const repo = `${api}/repos/acme/shop`;
   const issue = {
     action: 'opened',
     issue: {
-      id: 1296269, node_id: 'MDU6SXNzdWUxMjk2MjY5', number: 1347, title: 'Envío a Málaga', state: 'open', locked: false,
-      user, labels: [{ id: 208045946, name: 'shipping', color: 'f29513', default: true }], comments: 0,
-      created_at: '2026-03-25T10:00:00Z', updated_at: '2026-03-25T10:00:00Z', author_association: 'NONE', body: '',
+      url: `${repo}/issues/1347`, repository_url: repo, html_url: 'https://github.com/acme/shop/issues/1347',
+      id: 1296269, node_id: 'MDU6SXNzdWUxMjk2MjY5', number: 1347, title: 'Envio a Malaga', user,
+      labels: [{ id: 208045946, name: 'shipping', color: 'f29513', default: true }],
+      state: 'open', locked: false, assignee: null, assignees: [], milestone: null, comments: 0,
+      created_at: '2026-03-25T10:00:00Z', updated_at: '2026-03-25T10:00:00Z', closed_at: null, author_association: 'NONE', body: '',
     },
-    repository: { id: 1296269, node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5', name: 'shop', full_name: 'acme/shop', private: false, owner: user },
+    repository: { id: 1296270, node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5', name: 'shop', full_name: 'acme/shop', private: false, owner: { login: 'acme', id: 9919, type: 'Organization' }, html_url: 'https://github.com/acme/shop', description: 'Tienda', fork: false, url: repo, updated_at: '2026-03-25T09:00:00Z', size: 1024, stargazers_count: 12, watchers_count: 12, language: 'TypeScript', has_issues: true, has_projects: false, has_wiki: false, forks_count: 2, open_issues_count: 3, topics: ['shop', 'whatsapp'], visibility: 'public', default_branch: 'main' },
     sender: user,
   };
   const base = JSON.stringify(issue).length;

@@ -88,7 +88,8 @@ function startServer(config) {
 
 function stopServer(server) {
   return new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve();
+    // A process killed by a signal has no exit code, only a signal code.
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve();
     const timer = setTimeout(() => server.child.kill('SIGKILL'), 5_000);
     server.child.once('exit', () => {
       clearTimeout(timer);
@@ -120,8 +121,16 @@ async function probe(config, port) {
 
 /** The server's request count and CPU usage so far (see servers/common.mjs). */
 function serverStats(server) {
-  return new Promise((resolve) => {
-    server.child.once('message', resolve);
+  return new Promise((resolve, reject) => {
+    if (server.child.exitCode !== null || !server.child.connected) {
+      reject(new Error(`the server exited (${server.stderr().trim().split('\n').pop() || 'no output'})`));
+      return;
+    }
+    const timer = setTimeout(() => reject(new Error('the server did not answer a stats request within 10 s')), 10_000);
+    server.child.once('message', (stats) => {
+      clearTimeout(timer);
+      resolve(stats);
+    });
     server.child.send('stats');
   });
 }
@@ -203,17 +212,25 @@ async function main() {
       // Rotate the order every round, so no configuration always runs first or last.
       const rotated = order.map((_, i) => order[(i + round) % order.length]);
       for (const id of rotated) {
+        if (skipped.has(id)) continue;
         const server = servers.get(id);
-        const before = await serverStats(server);
-        const result = await runLoad(CONFIGS.find((config) => config.id === id), server.port);
-        const after = await serverStats(server);
-        const cpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
-        result.cpuPerRequest = cpu / Math.max(1, after.requests - before.requests);
-        runs.get(id).push(result);
-        log(
-          `  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-            `server CPU ${fmt(result.cpuPerRequest, 1)} µs/req, non-2xx ${result.non2xx}`,
-        );
+        try {
+          const before = await serverStats(server);
+          const result = await runLoad(CONFIGS.find((config) => config.id === id), server.port);
+          const after = await serverStats(server);
+          const cpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+          result.cpuPerRequest = cpu / Math.max(1, after.requests - before.requests);
+          runs.get(id).push(result);
+          log(
+            `  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+              `server CPU ${fmt(result.cpuPerRequest, 1)} µs/req, non-2xx ${result.non2xx}`,
+          );
+        } catch (error) {
+          // One broken configuration must not take the others' results with it.
+          skipped.set(id, `failed in round ${round + 1}: ${error.message}`);
+          runs.delete(id);
+          log(`  round ${round + 1} config ${id}: FAILED, ${error.message}`);
+        }
       }
     }
   } finally {

@@ -74,10 +74,12 @@ const compiled = new WeakMap<z.ZodType, FastParser>();
 function compile(schema: z.ZodType): FastParser {
   const cached = compiled.get(schema);
   if (cached !== undefined) return cached;
-  // Recursive schemas would need a forwarding stub; the wire schemas have none.
-  const parser = build(schema);
-  compiled.set(schema, parser);
-  return parser;
+  // A recursive schema meets itself while it is being built: it gets this stub.
+  let built: FastParser | undefined;
+  compiled.set(schema, (value) => (built as FastParser)(value));
+  built = build(schema);
+  compiled.set(schema, built);
+  return built;
 }
 
 function build(schema: z.ZodType): FastParser {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   callSchema,
   changeValueSchema,
@@ -111,6 +111,22 @@ describe('safeParseFreshJson', () => {
       expect(parseEnvelopeOutcome(text)).toBe(parseEnvelopeOutcome(JSON.parse(text)));
     }
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('handles a recursive schema (a later schema may have one) like zod', () => {
+    const tree: z.ZodType = z.looseObject({
+      name: z.string(),
+      get children() {
+        return z.array(tree).optional();
+      },
+    });
+    for (const text of [
+      '{"name":"a","children":[{"name":"b","x":1},{"children":[],"name":"c"}]}',
+      '{"name":"a","children":[{"name":1}]}',
+      '{"children":[{"name":"b"}]}',
+    ]) {
+      expectSameAnswer(tree, text);
+    }
   });
 
   it('keeps zod’s key order when the sender’s differs (declared keys first, in schema order)', () => {

@@ -1,17 +1,14 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'index.edge': 'src/index.edge.ts',
-    'node/index': 'src/node/index.ts',
-    'testing/index': 'src/testing/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  platform: 'neutral',
-  external: [/^node:/],
-  sourcemap: false,
-});
+export default defineConfig(
+  packageBuild({
+    entry: {
+      index: 'src/index.ts',
+      'index.edge': 'src/index.edge.ts',
+      'node/index': 'src/node/index.ts',
+      'testing/index': 'src/testing/index.ts',
+    },
+    platform: 'neutral',
+  }),
+);

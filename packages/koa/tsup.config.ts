@@ -1,10 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  external: [/^@vobiz-webhooks\//, /^node:/],
-});
+export default defineConfig(packageBuild({ entry: ['src/index.ts'] }));

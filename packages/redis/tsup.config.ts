@@ -1,11 +1,10 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  // The store talks to whichever client it is given; neither library is ever bundled or imported.
-  external: [/^@vobiz-webhooks\//, /^node:/, 'ioredis', 'redis', /^@redis\//],
-});
+export default defineConfig(
+  packageBuild({
+    entry: ['src/index.ts'],
+    // The store talks to whichever client it is given; neither library is ever bundled or imported.
+    external: ['ioredis', 'redis', /^@redis\//],
+  }),
+);

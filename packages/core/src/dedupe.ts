@@ -19,7 +19,7 @@ export interface DedupeStore {
 }
 
 export interface MemoryDedupeStoreOptions {
-  /** Entries kept at most; the least recently written is forgotten first. Default 100,000. */
+  /** Entries kept at most; the oldest claim is forgotten first. Default 100,000. */
   maxEntries?: number;
   /** Upper bound on how long a completed key is remembered. Default 48 h. */
   ttlMs?: number;
@@ -47,16 +47,17 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs = HOURS_48 }: Me
   }
   if (!(ttlMs > 0)) throw new TypeError(`memoryDedupeStore: ttlMs must be positive, got ${String(ttlMs)}`);
 
-  // A Map iterates in insertion order: re-inserting on every write keeps the oldest first.
+  // A Map iterates in insertion order, so the oldest claim comes first. A claim adds
+  // its key at the end; `complete` marks the same entry done in place (one lookup, no
+  // move): entries leave in the order they were claimed, each at most `maxEntries` later.
   const entries = new Map<string, Entry>();
   // A fresh `entries.keys().next()` per eviction would step over every deleted slot V8
   // keeps at the front of the table until its next rehash: once the store is full that
   // cost ~12 µs per delivery at 100,000 entries (bench/RESULTS.md). One long-lived
   // iterator passes each slot once. Map iteration is live, so it always yields the
-  // oldest remaining entry; re-written keys move behind it, as they should.
+  // oldest remaining entry; keys added later come behind it, as they should.
   let oldest: Iterator<string> | undefined;
-  const write = (key: string, entry: Entry): void => {
-    entries.delete(key);
+  const add = (key: string, entry: Entry): void => {
     entries.set(key, entry);
     if (entries.size > maxEntries) {
       oldest ??= entries.keys();
@@ -71,12 +72,23 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs = HOURS_48 }: Me
     claim(key, leaseMs) {
       const now = Date.now();
       const entry = entries.get(key);
-      if (entry !== undefined && entry.expiresAt > now) return entry.done ? 'done' : 'processing';
-      write(key, { done: false, expiresAt: now + leaseMs });
+      if (entry !== undefined) {
+        if (entry.expiresAt > now) return entry.done ? 'done' : 'processing';
+        // An expired lease or marker: claimed anew, as the newest entry.
+        entries.delete(key);
+      }
+      add(key, { done: false, expiresAt: now + leaseMs });
       return 'claimed';
     },
     complete(key, ttl) {
-      write(key, { done: true, expiresAt: Date.now() + Math.min(ttl, ttlMs) });
+      const expiresAt = Date.now() + Math.min(ttl, ttlMs);
+      const entry = entries.get(key);
+      if (entry === undefined) {
+        add(key, { done: true, expiresAt });
+      } else {
+        entry.done = true;
+        entry.expiresAt = expiresAt;
+      }
     },
     release(key) {
       if (entries.get(key)?.done === false) entries.delete(key);

@@ -103,24 +103,19 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
   const normalizedPath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 
-  const handlersFor = (type: string): EventHandler<VobizEvent>[] => {
-    const found: EventHandler<VobizEvent>[] = [];
-    // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
-    const specific = type === 'call.*' || type === '*' || !Object.hasOwn(handlers, type) ? undefined : handlers[type];
-    if (specific) found.push(specific);
-    if (type.startsWith('call.') && handlers['call.*']) found.push(handlers['call.*']);
-    if (handlers['*']) found.push(handlers['*']);
-    return found;
-  };
-
-  async function readBody(request: ReceiveRequest): Promise<{ bytes: Uint8Array; text: string | undefined }> {
-    const declared = getHeader(request.headers, 'content-length');
-    if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
-    const raw = typeof request.rawBody === 'function' ? await request.rawBody(maxBodyBytes) : request.rawBody;
-    const bytes = platform.toBytes(raw);
-    if (bytes.byteLength > maxBodyBytes) tooLarge();
-    return { bytes, text: typeof raw === 'string' ? raw : undefined };
+  // Which handlers an event type runs, decided once per key of `on`: its own handler,
+  // then 'call.*' for call events, then '*'. Types without their own key share a list.
+  const wildcard = handlers['*'] ? [handlers['*']] : [];
+  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
+  const listsByType = new Map<string, EventHandler<VobizEvent>[]>();
+  // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
+  for (const [type, handler] of Object.entries(handlers)) {
+    if (handler === undefined || type === '*' || type === 'call.*') continue;
+    listsByType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
   }
+  const handlersFor = (type: string): EventHandler<VobizEvent>[] =>
+    listsByType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
+
   const tooLarge = () => fail('payload_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
 
   function checkEvent(event: VobizEvent, headerType: string | undefined): void {
@@ -138,31 +133,37 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     }
   }
 
-  /** Runs every matching handler; the delivery succeeds only if all of them do. */
-  async function runHandlers(event: VobizEvent, list: EventHandler<VobizEvent>[]): Promise<void> {
-    let failed: { reason: unknown } | undefined;
-    if (list.length === 1) {
-      // The usual case, one handler: the same outcome without allSettled's per-delivery allocations (measured, bench/).
-      try {
-        await (list[0] as EventHandler<VobizEvent>)(event);
-      } catch (reason) {
-        failed = { reason };
-      }
-    } else {
-      const outcomes = await Promise.allSettled(list.map(async (handler) => handler(event)));
-      failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const handlerFailed = (event: VobizEvent, reason: unknown): never => {
+    log?.error(`[vobiz-webhooks] handler for ${event.event_type} failed (event_id ${event.event_id}); answering 500 so Vobiz retries.`, reason);
+    return fail('handler_failed', 'A handler failed; the event was not acknowledged and will be retried.');
+  };
+
+  /**
+   * Runs every matching handler; the delivery succeeds only if all of them do. The
+   * usual case, one handler, costs no promise of its own when the handler is synchronous.
+   */
+  function runHandlers(event: VobizEvent, list: EventHandler<VobizEvent>[]): void | Promise<void> {
+    if (list.length > 1) {
+      return Promise.allSettled(list.map(async (handler) => handler(event))).then((outcomes) => {
+        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        if (failed) handlerFailed(event, failed.reason);
+      });
     }
-    if (failed) {
-      log?.error(`[vobiz-webhooks] handler for ${event.event_type} failed (event_id ${event.event_id}); answering 500 so Vobiz retries.`, failed.reason);
-      fail('handler_failed', 'A handler failed; the event was not acknowledged and will be retried.');
+    let returned: unknown;
+    try {
+      returned = (list[0] as EventHandler<VobizEvent>)(event);
+    } catch (reason) {
+      handlerFailed(event, reason);
     }
+    if (isPromiseLike(returned)) return Promise.resolve(returned).then(() => undefined, (reason: unknown) => handlerFailed(event, reason));
   }
 
   async function handle(event: VobizEvent): Promise<ReceiveResult> {
     const list = handlersFor(event.event_type);
     if (list.length === 0) return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
     if (dedupe === false) {
-      await runHandlers(event, list);
+      const running = runHandlers(event, list);
+      if (running !== undefined) await running;
       return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
     }
 
@@ -182,7 +183,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     }
 
     try {
-      await runHandlers(event, list);
+      const running = runHandlers(event, list);
+      if (running !== undefined) await running;
     } catch (error) {
       try {
         await dedupe.release(key);
@@ -253,10 +255,16 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
         if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
           fail('unsupported_media_type', `Content-Type '${contentType.slice(0, 100)}' is not JSON.`);
         }
-        const { bytes, text } = await readBody(request);
+        const declared = getHeader(request.headers, 'content-length');
+        if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
+        const raw = typeof request.rawBody === 'function' ? await request.rawBody(maxBodyBytes) : request.rawBody;
+        const bytes = platform.toBytes(raw);
+        if (bytes.byteLength > maxBodyBytes) tooLarge();
+        const text = typeof raw === 'string' ? raw : undefined;
 
         const signature = getHeader(request.headers, 'x-webhook-signature');
-        if (signature === undefined || signature === '' || !(await verify(bytes, signature))) {
+        const verified = signature === undefined || signature === '' ? false : verify(bytes, signature);
+        if (!(isPromiseLike(verified) ? await verified : verified)) {
           // Development aid, computed only on failure: one warning naming the likely cause.
           if (log && signatureDiagnosticsEnabled()) await diagnose(log, signature, text ?? bytes, text !== undefined);
           if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');

@@ -3,20 +3,19 @@ import { memoryDedupeStore } from '@vobiz-webhooks/core';
 
 // The in-memory store evicts with one long-lived Map iterator (a fresh iterator per
 // eviction cost O(deleted slots) once the store was full). This checks it against the
-// plain definition, "the least recently written entry is forgotten first", over random
-// sequences of claims, completions and releases, including re-writes of old keys and
-// stores emptied by releases and refilled.
+// plain definition, "entries are forgotten in the order they were claimed" (completing
+// marks an entry done where it is; completing an unknown key adds it), over random
+// sequences of claims, completions and releases, including completions of old and
+// unknown keys and stores emptied by releases and refilled.
 
 type Op = { kind: 'claim' | 'complete' | 'release'; key: number };
 
-/** The definition, written the slow and obvious way: keys in write order. */
+/** The definition, written the slow and obvious way: keys in the order they were added. */
 function referenceStore(maxEntries: number) {
   const order: number[] = [];
   const done = new Map<number, boolean>();
   const write = (key: number, isDone: boolean) => {
-    const at = order.indexOf(key);
-    if (at >= 0) order.splice(at, 1);
-    order.push(key);
+    if (!order.includes(key)) order.push(key);
     done.set(key, isDone);
     if (order.length > maxEntries) done.delete(order.shift() as number);
   };
@@ -42,7 +41,7 @@ function referenceStore(maxEntries: number) {
 const op = fc.record({ kind: fc.constantFrom<Op['kind']>('claim', 'claim', 'complete', 'release'), key: fc.integer({ min: 0, max: 24 }) });
 
 describe('memoryDedupeStore eviction', () => {
-  it('forgets exactly the least recently written entry, whatever the sequence of operations', () => {
+  it('forgets entries exactly in the order they were claimed, whatever the sequence of operations', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { minLength: 1, maxLength: 400 }), (maxEntries, ops) => {
         // Leases and TTLs far beyond the test's duration: only eviction removes entries.
@@ -67,7 +66,7 @@ describe('memoryDedupeStore eviction', () => {
     );
   });
 
-  it('keeps evicting in write order across many table rehashes', () => {
+  it('keeps evicting in claim order across many table rehashes', () => {
     const store = memoryDedupeStore({ maxEntries: 1_000 });
     for (let i = 0; i < 50_000; i++) {
       store.claim(`k${i}`, 3_600_000);

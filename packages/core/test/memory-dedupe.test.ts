@@ -78,15 +78,20 @@ describe('memoryDedupeStore', () => {
     expect(store.size).toBe(100);
   });
 
-  it('a recent write keeps a key: complete() moves it to the newest end', () => {
+  it('forgets the oldest claim first; complete() marks in place, and re-adds a key already forgotten', () => {
     const store = memoryDedupeStore({ maxEntries: 3 });
     store.claim('a', 60_000);
     store.claim('b', 60_000);
     store.claim('c', 60_000);
     store.complete('a', 60_000);
     store.claim('d', 60_000);
+    // 'a' was claimed first: completing it did not make it younger.
+    expect(store.size).toBe(3);
+    expect(store.claim('b', 60_000)).toBe('processing');
+    // A handler slower than maxEntries claims: its key was forgotten, completing it remembers it again.
+    store.complete('a', 60_000);
     expect(store.claim('a', 60_000)).toBe('done');
-    expect(store.claim('b', 60_000)).toBe('claimed');
+    expect(store.size).toBe(3);
   });
 
   it('rejects a nonsensical configuration', () => {

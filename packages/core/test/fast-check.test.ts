@@ -12,11 +12,13 @@ import {
   whatsappPayloadSchema,
 } from '@vobiz-webhooks/core';
 import { createTestEvent, testMessageKinds } from '@vobiz-webhooks/core/testing';
-import { safeParseFreshJson } from '../src/fast-parse';
+import { generatesCode, vouches } from '../src/fast-check';
 
-// parseEnvelope validates payloads it parsed itself through a fast path that must give
-// exactly zod's answer: the same success, the same value with the same key order
-// (JSON.stringify compares both), the same issues. This compares the two on every
+// parseEnvelope keeps a body it parsed itself as it came when the fast check vouches
+// that zod accepts it and would return it unchanged but for key order; otherwise zod
+// answers. So the check must never vouch for a value zod rejects or would change, and
+// should vouch for every valid delivery (else the fast path is silently lost). This
+// compares the two, in both builds of the check (generated code and closures), on every
 // fixture and on random damage to them: reordered keys, missing and extra keys,
 // `__proto__`, integer and Object.prototype key names, duplicate keys, wrong types,
 // 1e400 (Infinity once parsed), arbitrary JSON in place of any node.
@@ -31,21 +33,39 @@ const SCHEMAS: Record<string, z.ZodType> = {
   unknownPayloadSchema,
   envelopeBaseSchema,
 };
+/** The schemas the fast path models whole (a union of objects and a record are zod's). */
+const MODELED = new Set<z.ZodType>([metaObjectSchema, changeValueSchema, messageSchema, statusSchema, callSchema, envelopeBaseSchema]);
+const MODES = ['auto', 'closures'] as const;
 
-function expectSameAnswer(schema: z.ZodType, text: string): void {
-  const fast = safeParseFreshJson(schema, JSON.parse(text));
-  const zod = schema.safeParse(JSON.parse(text));
-  expect(fast.success).toBe(zod.success);
-  if (zod.success) expect(JSON.stringify(fast.data)).toBe(JSON.stringify(zod.data));
-  else expect(fast.error?.issues).toEqual(zod.error.issues);
+/** Checks the fast verdict against zod's; returns whether it vouched. */
+function expectSameAnswer(schema: z.ZodType, text: string, mode: (typeof MODES)[number] = 'auto'): boolean {
+  const value: unknown = JSON.parse(text);
+  const vouched = vouches(schema, value, mode);
+  // Checking never changes the value.
+  expect(JSON.stringify(value)).toBe(JSON.stringify(JSON.parse(text)));
+  if (vouched) {
+    const zod = schema.safeParse(JSON.parse(text));
+    expect(zod.success).toBe(true);
+    // toEqual ignores key order, and only key order may differ.
+    expect(value).toEqual(zod.data);
+    expect(Object.keys(value as object).sort()).toEqual(Object.keys(zod.data as object).sort());
+  }
+  return vouched;
 }
 
-function parseEnvelopeOutcome(input: unknown): string {
+function expectBothBuilds(schema: z.ZodType, text: string): boolean {
+  const [generated, closures] = MODES.map((mode) => expectSameAnswer(schema, text, mode));
+  expect(closures).toBe(generated);
+  return generated as boolean;
+}
+
+/** What parseEnvelope answers, with the event as a value (compared without regard to key order). */
+function parseEnvelopeOutcome(input: unknown): unknown {
   try {
-    return `ok ${JSON.stringify(parseEnvelope(input))}`;
+    return { ok: parseEnvelope(input) };
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    return `error ${code} ${message}`;
+    return { error: `${code} ${message}` };
   }
 }
 
@@ -75,22 +95,30 @@ function subtrees(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-describe('safeParseFreshJson', () => {
+describe('vouches (the fast validation path)', () => {
   const texts = fixtureTexts();
 
-  it('answers like zod for every fixture, payload and nested object, under every wire schema', () => {
+  it('runs as generated code here, and as closures where code generation is refused', () => {
+    expect(generatesCode).toBe(true);
+  });
+
+  it('vouches for every fixture, payload and nested object that zod accepts, and for nothing zod rejects or changes', () => {
     let compared = 0;
+    let vouched = 0;
     for (const text of texts) {
       const event = JSON.parse(text) as { payload: unknown };
       for (const part of [text, ...subtrees(event.payload)]) {
         for (const schema of Object.values(SCHEMAS)) {
-          expectSameAnswer(schema, part);
+          const yes = expectBothBuilds(schema, part);
+          if (MODELED.has(schema) && schema.safeParse(JSON.parse(part)).success) expect(yes).toBe(true);
           compared++;
+          if (yes) vouched++;
         }
       }
-      expect(parseEnvelopeOutcome(text)).toBe(parseEnvelopeOutcome(JSON.parse(text)));
+      expect(parseEnvelopeOutcome(text)).toEqual(parseEnvelopeOutcome(JSON.parse(text)));
     }
     expect(compared).toBeGreaterThan(1000);
+    expect(vouched).toBeGreaterThan(300);
   });
 
   it('answers like zod where numbers overflow to Infinity and where keys are __proto__', () => {
@@ -106,9 +134,9 @@ describe('safeParseFreshJson', () => {
     ];
     for (const text of variants) {
       expect(text).not.toBe(base);
-      for (const schema of Object.values(SCHEMAS)) expectSameAnswer(schema, text);
-      expectSameAnswer(metaObjectSchema, JSON.stringify(JSON.parse(text).payload).replace('"latitude":null', '"latitude":1e400'));
-      expect(parseEnvelopeOutcome(text)).toBe(parseEnvelopeOutcome(JSON.parse(text)));
+      for (const schema of Object.values(SCHEMAS)) expectBothBuilds(schema, text);
+      expectBothBuilds(metaObjectSchema, JSON.stringify(JSON.parse(text).payload).replace('"latitude":null', '"latitude":1e400'));
+      expect(parseEnvelopeOutcome(text)).toEqual(parseEnvelopeOutcome(JSON.parse(text)));
     }
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
@@ -125,15 +153,36 @@ describe('safeParseFreshJson', () => {
       '{"name":"a","children":[{"name":1}]}',
       '{"children":[{"name":"b"}]}',
     ]) {
-      expectSameAnswer(tree, text);
+      expectBothBuilds(tree, text);
     }
+    expect(vouches(tree, JSON.parse('{"name":"a","children":[{"name":"b","x":1},{"children":[],"name":"c"}]}'))).toBe(true);
   });
 
-  it('keeps zod’s key order when the sender’s differs (declared keys first, in schema order)', () => {
-    const text = '{"profile":{"name":"Ana"},"zz":1,"wa_id":"1650"}';
-    const result = safeParseFreshJson(SCHEMAS.changeValueSchema as z.ZodType, JSON.parse(`{"contacts":[${text}]}`));
-    expect(result.success).toBe(true);
-    expect(JSON.stringify(result.data)).toBe('{"contacts":[{"wa_id":"1650","profile":{"name":"Ana"},"zz":1}]}');
+  it('keeps the body as sent, key order included, when parsed from text; copies a caller’s object in zod’s order', () => {
+    for (const text of texts) expect(JSON.stringify(parseEnvelope(text))).toBe(text);
+    const contact = '{"profile":{"name":"Ana"},"zz":1,"wa_id":"1650"}';
+    const text = JSON.stringify(createTestEvent('message.inbound', { event_id: 'evt-1', occurred_at: '2026-03-25T10:00:00Z' })).replace(
+      /"contacts":\[[^\]]*\]/,
+      `"contacts":[${contact}]`,
+    );
+    expect(text).toContain(contact);
+    expect(JSON.stringify(parseEnvelope(text))).toBe(text);
+    const caller = JSON.parse(text) as unknown;
+    const copy = parseEnvelope(caller);
+    expect(JSON.stringify(copy)).toContain('{"wa_id":"1650","profile":{"name":"Ana"},"zz":1}');
+    expect(JSON.stringify(caller)).toBe(text);
+  });
+
+  it('asks zod when it cannot vouch: a __proto__ key is dropped as zod drops it', () => {
+    const text = JSON.stringify(createTestEvent('message.inbound', { event_id: 'evt-1', occurred_at: '2026-03-25T10:00:00Z' })).replace(
+      '"type":"text"',
+      '"type":"text","__proto__":{"polluted":true}',
+    );
+    const event = parseEnvelope(text) as unknown as { payload: { entry: { changes: { value: { messages: object[] } }[] }[] } };
+    const message = event.payload.entry[0]?.changes[0]?.value.messages[0] as object;
+    expect(Object.hasOwn(message, '__proto__')).toBe(false);
+    expect(Object.getPrototypeOf(message)).toBe(Object.prototype);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   // Random damage to the fixtures, serialized by hand so that keys can repeat, come in
@@ -208,10 +257,10 @@ describe('safeParseFreshJson', () => {
         const event = JSON.parse(text) as { payload?: unknown } | null;
         const payload = typeof event === 'object' && event !== null && 'payload' in event ? JSON.stringify(event.payload) ?? 'null' : 'null';
         for (const schema of Object.values(SCHEMAS)) {
-          expectSameAnswer(schema, text);
-          expectSameAnswer(schema, payload);
+          expectBothBuilds(schema, text);
+          expectBothBuilds(schema, payload);
         }
-        expect(parseEnvelopeOutcome(text)).toBe(parseEnvelopeOutcome(JSON.parse(text)));
+        expect(parseEnvelopeOutcome(text)).toEqual(parseEnvelopeOutcome(JSON.parse(text)));
       }),
       { numRuns: 1500 },
     );

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createReceiver, getHeader, type Logger } from '@vobiz-webhooks/core';
-import { nodeRawBody, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
+import { nodeReceiveRequest, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { describeAnswer, describeEventItems } from './format';
 
 export interface ListenOptions {
@@ -58,7 +58,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       return;
     }
     receiver
-      .receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, {}, fix) })
+      .receive(nodeReceiveRequest(req, {}, fix))
       .then((result) => {
         sendNodeResult(res, result);
         const claimed = getHeader(req.headers, 'x-webhook-event');

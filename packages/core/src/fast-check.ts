@@ -63,7 +63,22 @@ const viaZod =
     return result.success && Object.is(result.data, value);
   };
 
-const SCALARS = new Set(['string', 'number', 'boolean', 'undefined', 'unknown']);
+/**
+ * The scalar kinds, each as a check and as the same test in JavaScript source on `c`
+ * (for generated object checks): one definition, so the two builds cannot drift apart.
+ */
+const SCALARS: Readonly<Record<string, { check: Check; source: string }>> = {
+  string: { check: (value) => typeof value === 'string', source: "typeof c === 'string'" },
+  // zod rejects NaN and ±Infinity (JSON.parse('1e400') is Infinity).
+  number: { check: (value) => typeof value === 'number' && Number.isFinite(value), source: "(typeof c === 'number' && Number.isFinite(c))" },
+  boolean: { check: (value) => typeof value === 'boolean', source: "typeof c === 'boolean'" },
+  undefined: { check: (value) => value === undefined, source: 'c === undefined' },
+  unknown: { check: () => true, source: 'true' },
+};
+const scalarOf = (schema: z.ZodType): { check: Check; source: string } | undefined => {
+  const { type } = defOf(schema);
+  return Object.hasOwn(SCALARS, type) ? SCALARS[type] : undefined;
+};
 const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
 
 /** Whether `new Function` works here (zod asks the same; Edge runtimes and strict CSPs say no). */
@@ -105,18 +120,9 @@ class Compiler {
   private build(schema: z.ZodType): Check {
     const def = defOf(schema);
     if (hasChecks(schema) || def.coerce === true) return viaZod(schema);
+    const scalar = scalarOf(schema);
+    if (scalar !== undefined) return scalar.check;
     switch (def.type) {
-      case 'string':
-        return (value) => typeof value === 'string';
-      case 'number':
-        // zod rejects NaN and ±Infinity (JSON.parse('1e400') is Infinity).
-        return (value) => typeof value === 'number' && Number.isFinite(value);
-      case 'boolean':
-        return (value) => typeof value === 'boolean';
-      case 'undefined':
-        return (value) => value === undefined;
-      case 'unknown':
-        return () => true;
       case 'optional': {
         const inner = def.innerType;
         if (inner === undefined || optinOf(inner) === 'defaulted') return viaZod(schema);
@@ -136,7 +142,7 @@ class Compiler {
         // zod returns the first option that passes; an exclusive union (z.xor) is zod's to judge.
         if (def.options === undefined || def.inclusive === false) return viaZod(schema);
         // Only unions of scalars (`string | number`): an object option would be the first to pass only by zod's rules.
-        if (!def.options.every((option) => SCALARS.has(defOf(option).type))) return viaZod(schema);
+        if (!def.options.every((option) => scalarOf(option) !== undefined)) return viaZod(schema);
         const options = def.options.map((option) => this.check(option));
         return (value) => options.some((option) => option(value));
       }
@@ -173,15 +179,9 @@ class Compiler {
 function inlineTest(schema: z.ZodType): string | undefined {
   const def = defOf(schema);
   if (hasChecks(schema) || def.coerce === true) return undefined;
+  const scalar = scalarOf(schema);
+  if (scalar !== undefined) return scalar.source;
   switch (def.type) {
-    case 'string':
-      return "typeof c === 'string'";
-    case 'number':
-      return "(typeof c === 'number' && Number.isFinite(c))";
-    case 'boolean':
-      return "typeof c === 'boolean'";
-    case 'unknown':
-      return 'true';
     case 'optional': {
       const inner = def.innerType === undefined || optinOf(def.innerType) === 'defaulted' ? undefined : inlineTest(def.innerType);
       return inner === undefined ? undefined : `(c === undefined || ${inner})`;

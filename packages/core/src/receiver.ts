@@ -158,13 +158,15 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     if (isPromiseLike(returned)) return Promise.resolve(returned).then(() => undefined, (reason: unknown) => handlerFailed(event, reason));
   }
 
+  const acknowledge = (event: VobizEvent, body = OK_BODY): ReceiveResult => ({ status: 200, headers: JSON_HEADERS, body, event });
+
   async function handle(event: VobizEvent): Promise<ReceiveResult> {
     const list = handlersFor(event.event_type);
-    if (list.length === 0) return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
+    if (list.length === 0) return acknowledge(event);
     if (dedupe === false) {
       const running = runHandlers(event, list);
       if (running !== undefined) await running;
-      return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
+      return acknowledge(event);
     }
 
     const key = dedupeKey(event);
@@ -176,7 +178,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so Vobiz retries.', cause);
       throw new VobizWebhookError('store_unavailable', 'The dedupe store is unavailable; retry later.', { cause });
     }
-    if (claim === 'done') return { status: 200, headers: JSON_HEADERS, body: DUPLICATE_BODY, event };
+    if (claim === 'done') return acknowledge(event, DUPLICATE_BODY);
     if (claim === 'processing') {
       // Not 200: the first copy may still fail, and a 200 here would lose the event.
       fail('in_progress', 'This event is being processed by another delivery; retry later.');
@@ -200,7 +202,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       // The work is done: acknowledge it. A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
     }
-    return { status: 200, headers: JSON_HEADERS, body: OK_BODY, event };
+    return acknowledge(event);
   }
 
   // A few explanations per 10 s window: a flood of forged requests must not become a

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { nodeRawBody, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
+import { nodeReceiveRequest, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
 
 /** The parts of an Express/Connect request the middleware reads; Express's own types fit it. */
 export interface NodeRequest extends IncomingMessage {
@@ -36,9 +36,7 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizMiddleware {
       next();
       return;
     }
-    receiver
-      .receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, req, FIX) })
-      .then((result) => sendNodeResult(res, result), next);
+    receiver.receive(nodeReceiveRequest(req, req, FIX)).then((result) => sendNodeResult(res, result), next);
   };
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { nodeRawBody } from '@vobiz-webhooks/core/node';
+import { nodeReceiveRequest } from '@vobiz-webhooks/core/node';
 
 /**
  * The parts of a Koa context the middleware reads and writes. Structural, so Koa 2,
@@ -43,11 +43,7 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
       await next();
       return;
     }
-    const result = await receiver.receive({
-      method: ctx.method,
-      headers: ctx.req.headers,
-      rawBody: nodeRawBody(ctx.req, ctx.request, FIX),
-    });
+    const result = await receiver.receive(nodeReceiveRequest(ctx.req, ctx.request, FIX));
     ctx.status = result.status;
     // Headers first: Koa only infers a content type for a string body when none is set.
     ctx.set(result.headers);

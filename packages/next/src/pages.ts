@@ -2,7 +2,7 @@
 // of `node:` imports for the Edge runtime.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { nodeRawBody, sendNodeResult } from '@vobiz-webhooks/core/node';
+import { nodeReceiveRequest, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { duringNextBuild } from './build-phase';
 
 /** The parts of a `NextApiRequest` the handler reads; Next's own type fits it. */
@@ -30,7 +30,7 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizPagesHandler {
   let receiver = duringNextBuild() ? undefined : createReceiver(options);
   return async (req, res) => {
     receiver ??= createReceiver(options);
-    const result = await receiver.receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, req, FIX) });
+    const result = await receiver.receive(nodeReceiveRequest(req, req, FIX));
     sendNodeResult(res, result);
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { VobizWebhookError } from '../errors';
-import type { RawBody, ReceiveResult } from '../receiver';
+import type { RawBody, ReceiveRequest, ReceiveResult } from '../receiver';
 
 /** What an earlier body parser may have left: `req.body` / `req.rawBody` (Express), `ctx.request.*` (Koa). */
 export interface ParsedLeftovers {
@@ -52,6 +52,14 @@ export function nodeRawBody(
       });
     }
   };
+}
+
+/**
+ * What every Node adapter hands the receiver: the request's method and headers, and its
+ * raw bytes read lazily through `nodeRawBody` (so an unwanted request is answered unread).
+ */
+export function nodeReceiveRequest(req: IncomingMessage, leftovers: ParsedLeftovers, fix: string): ReceiveRequest {
+  return { method: req.method, headers: req.headers, rawBody: nodeRawBody(req, leftovers, fix) };
 }
 
 /** Writes a receiver result to a Node response (Express, Connect, Next.js Pages, plain http). */

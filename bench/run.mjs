@@ -33,7 +33,7 @@ const settings = {
 // Enough distinct pre-signed deliveries that no event_id repeats within one load run.
 settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(25_000 * (settings.duration + settings.warmup)));
 
-/** The seven configurations of issue 6 (5 is two servers). `needs` are built workspace packages. */
+/** The seven configurations of issue 6 (5 is two servers), and 6w. `needs` are built workspace packages. */
 const CONFIGS = [
   { id: '1', name: 'bare Express + `express.raw()`, answers 200 (ceiling)', server: 'express-bare.mjs', kind: 'vobiz', verifies: false },
   { id: '2', name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)", server: 'express-vobiz-docs.mjs', kind: 'vobiz' },
@@ -43,6 +43,8 @@ const CONFIGS = [
   { id: '5b', name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`', server: 'vobiz-next.mjs', kind: 'vobiz', needs: ['core', 'next'] },
   { id: '6', name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)', server: 'octokit.mjs', kind: 'octokit' },
   { id: '7', name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)', server: 'whatsapp-api-js.mjs', kind: 'whatsapp' },
+  // Not one of issue 6's seven: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
+  { id: '6w', name: '`@octokit/webhooks` `createWebMiddleware` via the same node:http → Web `Request` bridge as 5b', server: 'octokit-web.mjs', kind: 'octokit' },
 ];
 
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
@@ -298,6 +300,7 @@ async function main() {
   const targets = [
     `- Config 3 ≥ 0.90 × config 2: ${verdict(ratio('3', '2'), ratio('3', '2') >= 0.9)} (by server CPU per request, config 2 ÷ config 3: ${fmt(cpuRatio('2', '3'), 2)})`,
     `- Configs 3 and 5 ≥ configs 6 and 7 (slowest of ours ÷ fastest peer): ${verdict(slowestOurs / peers, slowestOurs >= peers)}${byId('5a')?.skipped || byId('5b')?.skipped ? ' (config 5 partly skipped: see the table)' : ''}; each pair, req/s ratio (and server CPU per request, peer ÷ ours): ${pairs || 'none measured'}`,
+    `- Like for like (not one of the targets): the Next route handler against Octokit's Fetch API handler through the same bridge, 5b/6w ${fmt(ratio('5b', '6w'), 2)} (CPU ${fmt(cpuRatio('6w', '5b'), 2)})`,
     `- Core pipeline ≤ 2 × the createHmac + JSON.parse floor: ${pipeline ? verdict(pipeline.nsPerOp / pipelineFloor.nsPerOp, pipeline.nsPerOp / pipelineFloor.nsPerOp <= 2) : 'not measured'}`,
   ].join('\n');
 

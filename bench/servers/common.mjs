@@ -1,5 +1,7 @@
 // What every benchmark server shares: the same trivial handler work, the same port
-// handshake with bench/run.mjs, and a clean exit when the run is over.
+// handshake with bench/run.mjs, a clean exit when the run is over, and the one
+// node:http → Web Request bridge for Fetch API handlers.
+import { createServer } from 'node:http';
 export { SECRET, PATHS } from '../lib/payloads.mjs';
 
 let handled = 0;
@@ -40,4 +42,34 @@ export function serve(server, onClose = async () => {}) {
   // The parent going away must never leave a server behind.
   process.on('disconnect', stop);
   return () => handled;
+}
+
+/** The body as Next.js hands it over: all of it, then the handler runs. */
+const readAll = (req) =>
+  new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+
+/**
+ * A minimal node:http server that calls a Fetch API handler (`(Request) => Promise<Response>`)
+ * the way Next.js calls a route handler: each request becomes a Web `Request`, the
+ * `Response` is written back. Every Web-handler configuration goes through this same bridge.
+ */
+export function webHandlerServer(handler) {
+  return createServer(async (req, res) => {
+    const body = await readAll(req);
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }),
+    });
+    const response = await handler(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(await response.text());
+  });
 }

@@ -57,7 +57,8 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs = HOURS_48 }: Me
   // iterator passes each slot once. Map iteration is live, so it always yields the
   // oldest remaining entry; keys added later come behind it, as they should.
   let oldest: Iterator<string> | undefined;
-  const add = (key: string, state: number): void => {
+  // Sets `key` (one lookup) and, if that added an entry past `maxEntries`, forgets the oldest.
+  const put = (key: string, state: number): void => {
     entries.set(key, state);
     if (entries.size > maxEntries) {
       oldest ??= entries.keys();
@@ -78,13 +79,12 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs = HOURS_48 }: Me
         entries.delete(key);
       }
       // Never 0: a lease is positive and the clock starts at 0.
-      add(key, now + leaseMs);
+      put(key, now + leaseMs);
       return 'claimed';
     },
     complete(key, ttl) {
-      const done = -(clock() + Math.min(ttl, ttlMs));
-      if (entries.has(key)) entries.set(key, done);
-      else add(key, done);
+      // In place when the claim is still there (the usual case); added anew if it was evicted.
+      put(key, -(clock() + Math.min(ttl, ttlMs)));
     },
     release(key) {
       const state = entries.get(key);

@@ -33,7 +33,7 @@ describe('pnpm bench --smoke', () => {
 
   it('prints the throughput table with a row for every configuration', () => {
     expect(run.stdout).toContain('| # | configuration | req/s | p50 ms | p99 ms | × config 2 | server CPU µs/req |');
-    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7']) {
+    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7', '6w']) {
       // Each row is either measured (a req/s figure) or skipped with a reason: never missing.
       expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| ([\\d,]+|skipped) \\|`, 'm'));
     }
@@ -47,5 +47,6 @@ describe('pnpm bench --smoke', () => {
     expect(run.stdout).toMatch(/^\| pipeline \| core pipeline: [^|]+ \| [\d.,]+ \|/m);
     expect(run.stdout).toMatch(/^\| signature \| @octokit\/webhooks-methods verify [^|]+ \| [\d.,]+ \|/m);
     expect(run.stdout).toContain('## Targets (measured, not asserted)');
+    expect(run.stdout).toContain('Like for like');
   });
 });

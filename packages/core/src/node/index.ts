@@ -31,18 +31,19 @@ export function nodeRawBody(
   leftovers: ParsedLeftovers,
   fix: string,
 ): (limit: number) => Promise<RawBody> {
-  return async (limit) => {
-    if (isBytes(leftovers.rawBody)) return leftovers.rawBody;
-    if (isBytes(leftovers.body)) return leftovers.body;
+  // Not an async function: raw-body's own promise is handed on, one promise per body.
+  return (limit) => {
+    if (isBytes(leftovers.rawBody)) return Promise.resolve(leftovers.rawBody);
+    if (isBytes(leftovers.body)) return Promise.resolve(leftovers.body);
     if (consumed(req, leftovers.body)) {
-      throw new VobizWebhookError(
-        'raw_body_unavailable',
-        `A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be checked. ${fix}`,
+      return Promise.reject(
+        new VobizWebhookError(
+          'raw_body_unavailable',
+          `A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be checked. ${fix}`,
+        ),
       );
     }
-    try {
-      return await getRawBody(req, { limit, length: req.headers['content-length'] ?? null });
-    } catch (error) {
+    return getRawBody(req, { limit, length: req.headers['content-length'] ?? null }).then(undefined, (error: unknown) => {
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') {
         throw new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
@@ -50,7 +51,7 @@ export function nodeRawBody(
       throw new VobizWebhookError('invalid_json', `The request body could not be read (${type ?? 'stream error'}).`, {
         cause: error,
       });
-    }
+    });
   };
 }
 

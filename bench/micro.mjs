@@ -46,26 +46,23 @@ function fillStore() {
   return store;
 }
 
+/** A receiver whose handler does as little as the floor does: this measures the library alone. */
+const receiverWith = (options = {}) => core.createReceiver({ secret: SECRET, logger: false, on: { 'message.inbound': () => {} }, ...options });
+
+/** One delivery per operation through `receive()`; anything but a first-time 200 would measure a failure path. */
+const receiving = (receiver, deliveries) => async (i) => {
+  const { body, headers } = deliveries[i];
+  const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
+  if (result.status !== 200 || result.body !== '{"ok":true}') throw new Error(`receive answered ${result.status}: ${result.body}`);
+};
+
 /** Each case runs `N` operations; `setup` (untimed) runs before each timed pass. */
 const allCases = [
   {
     group: 'pipeline',
     name: 'core pipeline: createReceiver().receive() (verify + parse + validate + dedupe + route)',
-    setup() {
-      // A fresh store per pass, so every event_id is new and never short-circuits as a duplicate.
-      let handled = 0;
-      const receiver = core.createReceiver({
-        secret: SECRET,
-        logger: false,
-        // The handler does as little as the floor does: this measures the library alone.
-        on: { 'message.inbound': () => void handled++ },
-      });
-      return async (i) => {
-        const { body, headers } = pool[i];
-        const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
-        if (result.status !== 200) throw new Error(`receive answered ${result.status}: ${result.body}`);
-      };
-    },
+    // A fresh store per pass, so every event_id is new and never short-circuits as a duplicate.
+    setup: () => receiving(receiverWith(), pool),
   },
   {
     group: 'pipeline',
@@ -104,26 +101,13 @@ const allCases = [
     setup() {
       // Fresh deliveries each pass (signed here, untimed): the full store remembers the last ones.
       fullStore ??= fillStore();
-      const fresh = Array.from({ length: N }, () => factory.next());
-      const receiver = core.createReceiver({ secret: SECRET, logger: false, dedupe: fullStore, on: { 'message.inbound': () => {} } });
-      return async (i) => {
-        const { body, headers } = fresh[i];
-        const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
-        if (result.status !== 200 || result.body !== '{"ok":true}') throw new Error(`receive answered ${result.status}: ${result.body}`);
-      };
+      return receiving(receiverWith({ dedupe: fullStore }), Array.from({ length: N }, () => factory.next()));
     },
   },
   {
     group: 'pipeline',
     name: 'part: the same pipeline with dedupe: false',
-    setup() {
-      const receiver = core.createReceiver({ secret: SECRET, logger: false, dedupe: false, on: { 'message.inbound': () => {} } });
-      return async (i) => {
-        const { body, headers } = pool[i];
-        const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
-        if (result.status !== 200) throw new Error(`receive answered ${result.status}: ${result.body}`);
-      };
-    },
+    setup: () => receiving(receiverWith({ dedupe: false }), pool),
   },
   {
     group: 'pipeline',

@@ -83,10 +83,20 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   if (typeof on !== 'object' || on === null) {
     throw new TypeError("vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} }.");
   }
-  for (const [key, handler] of Object.entries(on)) {
+  // Which handlers an event type runs, decided once per key of `on` as each is checked:
+  // its own handler, then 'call.*' for call events, then '*'. Types without their own
+  // key share a list.
+  const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
+  const wildcard = handlers['*'] ? [handlers['*']] : [];
+  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
+  const listsByType = new Map<string, EventHandler<VobizEvent>[]>();
+  // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
+  for (const [type, handler] of Object.entries(handlers)) {
     if (handler !== undefined && typeof handler !== 'function') {
-      throw new TypeError(`vobiz-webhooks: the handler for '${key}' must be a function.`);
+      throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
     }
+    if (handler === undefined || type === '*' || type === 'call.*') continue;
+    listsByType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
   }
   const positive = { maxBodyBytes, leaseMs, dedupeTtlMs, ...(maxEventAgeMs === false ? {} : { maxEventAgeMs }) };
   for (const [name, value] of Object.entries(positive)) {
@@ -100,19 +110,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   const dedupe = dedupeOption ?? memoryDedupeStore({ ttlMs: dedupeTtlMs });
   if (!path.startsWith('/')) throw new TypeError(`vobiz-webhooks: \`path\` must start with '/', got '${path}'.`);
   const log: Logger | undefined = logger === false ? undefined : logger;
-  const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
   const normalizedPath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 
-  // Which handlers an event type runs, decided once per key of `on`: its own handler,
-  // then 'call.*' for call events, then '*'. Types without their own key share a list.
-  const wildcard = handlers['*'] ? [handlers['*']] : [];
-  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
-  const listsByType = new Map<string, EventHandler<VobizEvent>[]>();
-  // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
-  for (const [type, handler] of Object.entries(handlers)) {
-    if (handler === undefined || type === '*' || type === 'call.*') continue;
-    listsByType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
-  }
   const handlersFor = (type: string): EventHandler<VobizEvent>[] =>
     listsByType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
 

@@ -29,9 +29,13 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizMiddleware {
     // shorten `url` to '/' at the path of app.use('/hooks', mw). Any other path is left
     // to next(), also under a prefix, where it belongs to the router's other routes
     // (api.use(mw); app.use('/api', api) must not answer for all of /api).
-    const pathname = pathnameOf(req.url);
-    const underPrefix = req.originalUrl !== undefined && req.originalUrl !== req.url;
-    const handles = req.route !== undefined || receiver.matchesPath(pathname) || (underPrefix && pathname === '/');
+    // Cheapest test first: each read of `req` costs (see nodeRawBody in core/node).
+    const url = req.url;
+    const pathname = pathnameOf(url);
+    const handles =
+      receiver.matchesPath(pathname) ||
+      req.route !== undefined ||
+      (pathname === '/' && req.originalUrl !== undefined && req.originalUrl !== url);
     if (!handles) {
       next();
       return;

@@ -12,11 +12,17 @@ export interface ParsedLeftovers {
 const isBytes = (value: unknown): value is RawBody => typeof value === 'string' || value instanceof Uint8Array;
 
 /**
- * Whether something already consumed the stream. Express 4's body-parser marks
- * `req._body`; any reader leaves the stream ended; a parsed object means a parser ran.
+ * Whether something already consumed the stream: every body parser reads it to the end
+ * before calling `next()` (Express 4's `req._body` flag adds nothing to that), and a
+ * parsed object means a parser ran.
+ *
+ * Few reads of `req` on purpose. Express 5 gives each request object a hidden class of
+ * its own (`Object.setPrototypeOf` per request), so every distinct property read on it
+ * misses V8's caches and walks seven prototypes: about 2,700 instructions each, measured
+ * with callgrind (bench/RESULTS.md, "Fourth round").
  */
 function consumed(req: IncomingMessage, body: unknown): boolean {
-  if ((req as { _body?: unknown })._body === true || req.readableEnded) return true;
+  if (req.readableEnded) return true;
   return typeof body === 'object' && body !== null && Object.keys(body).length > 0;
 }
 
@@ -65,9 +71,8 @@ export function nodeReceiveRequest(req: IncomingMessage, leftovers: ParsedLeftov
 
 /** Writes a receiver result to a Node response (Express, Connect, Next.js Pages, plain http). */
 export function sendNodeResult(res: ServerResponse, result: ReceiveResult): void {
-  res.statusCode = result.status;
-  for (const name in result.headers) res.setHeader(name, result.headers[name] as string);
-  res.end(result.body);
+  // One writeHead call: headers an earlier middleware set are kept, as with setHeader.
+  res.writeHead(result.status, result.headers).end(result.body);
 }
 
 /** The path part of a request URL, without the query string. */

@@ -11,9 +11,9 @@
 //   BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_POOL, BENCH_MICRO=0 (skip the micro-benchmarks)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { CONFIGS, redisReachable } from './lib/configs.mjs';
 import { missingPackage } from './lib/packages.mjs';
 import { PATHS, requestFactory } from './lib/payloads.mjs';
 
@@ -33,34 +33,9 @@ const settings = {
 // Enough distinct pre-signed deliveries that no event_id repeats within one load run.
 settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(25_000 * (settings.duration + settings.warmup)));
 
-/** The seven configurations of issue 6 (5 is two servers), and 6w. `needs` are built workspace packages. */
-const CONFIGS = [
-  { id: '1', name: 'bare Express + `express.raw()`, answers 200 (ceiling)', server: 'express-bare.mjs', kind: 'vobiz', verifies: false },
-  { id: '2', name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)", server: 'express-vobiz-docs.mjs', kind: 'vobiz' },
-  { id: '3', name: '`@vobiz-webhooks/express`, defaults (in-memory dedupe)', server: 'vobiz-express.mjs', kind: 'vobiz', needs: ['core', 'express'] },
-  { id: '4', name: '`@vobiz-webhooks/express` + Redis dedupe (127.0.0.1:6379)', server: 'vobiz-express-redis.mjs', kind: 'vobiz', needs: ['core', 'express'], redis: true },
-  { id: '5a', name: '`@vobiz-webhooks/koa` on `@koa/router`, defaults', server: 'vobiz-koa.mjs', kind: 'vobiz', needs: ['core', 'koa'] },
-  { id: '5b', name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`', server: 'vobiz-next.mjs', kind: 'vobiz', needs: ['core', 'next'] },
-  { id: '6', name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)', server: 'octokit.mjs', kind: 'octokit' },
-  { id: '7', name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)', server: 'whatsapp-api-js.mjs', kind: 'whatsapp' },
-  // Not one of issue 6's seven: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
-  { id: '6w', name: '`@octokit/webhooks` `createWebMiddleware` via the same node:http → Web `Request` bridge as 5b', server: 'octokit-web.mjs', kind: 'octokit' },
-];
 
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
 
-function redisReachable() {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: 6379 });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /** Starts a server process and resolves with its port once it prints `READY <port>`. */
 function startServer(config) {

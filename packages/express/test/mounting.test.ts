@@ -162,6 +162,23 @@ describe.each([
     expectRefusal(await t.send(post('/webhooks/vobiz')), 500, 'handler_failed');
     expect(errors).toEqual([]);
   });
+
+  it('headers an earlier middleware set stay on the answer, next to its own', async () => {
+    const app = create();
+    app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      res.setHeader('x-request-id', 'req-42');
+      res.setHeader('content-type', 'text/plain');
+      next();
+    });
+    app.use(middleware());
+    const t = await serve(app);
+    const ok = await t.send(post('/webhooks/vobiz'));
+    expectOk(ok);
+    expect(ok.headers).toMatchObject({ 'x-request-id': 'req-42', 'content-type': 'application/json; charset=utf-8' });
+    const refused = await t.send({ method: 'GET', path: '/webhooks/vobiz' });
+    expectRefusal(refused, 405, 'method_not_allowed');
+    expect(refused.headers).toMatchObject({ 'x-request-id': 'req-42', allow: 'POST' });
+  });
 });
 
 describe('Connect: mounting', () => {

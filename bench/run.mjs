@@ -33,9 +33,7 @@ const settings = {
 // Enough distinct pre-signed deliveries that no event_id repeats within one load run.
 settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(25_000 * (settings.duration + settings.warmup)));
 
-
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
-
 
 /** Starts a server process and resolves with its port once it prints `READY <port>`. */
 function startServer(config) {

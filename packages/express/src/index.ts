@@ -29,7 +29,7 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizMiddleware {
     // shorten `url` to '/' at the path of app.use('/hooks', mw). Any other path is left
     // to next(), also under a prefix, where it belongs to the router's other routes
     // (api.use(mw); app.use('/api', api) must not answer for all of /api).
-    // Cheapest test first: each read of `req` costs (see nodeRawBody in core/node).
+    // The path first: every read of `req` is slow under Express (see `consumed` in core/node).
     const url = req.url;
     const pathname = pathnameOf(url);
     const handles =

@@ -18,8 +18,8 @@ const isBytes = (value: unknown): value is RawBody => typeof value === 'string' 
  *
  * Few reads of `req` on purpose. Express 5 gives each request object a hidden class of
  * its own (`Object.setPrototypeOf` per request), so every distinct property read on it
- * misses V8's caches and walks seven prototypes: about 2,700 instructions each, measured
- * with callgrind (bench/RESULTS.md, "Fourth round").
+ * misses V8's caches and walks the prototype chain in the runtime: about 2,700
+ * instructions each, measured with callgrind (bench/RESULTS.md, "Fourth round").
  */
 function consumed(req: IncomingMessage, body: unknown): boolean {
   if (req.readableEnded) return true;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 // `pnpm bench` must keep working as the packages change: this runs its tiny version
@@ -49,4 +49,44 @@ describe('pnpm bench --smoke', () => {
     expect(run.stdout).toContain('## Targets (measured, not asserted)');
     expect(run.stdout).toContain('Like for like');
   });
+});
+
+// `pnpm bench:instructions` (bench/instructions.mjs) needs valgrind. Where it is installed
+// (every machine this project runs CI on) it must count; where it is not, it must say so
+// and how to install it, never print a table of nothing.
+const hasValgrind = (() => {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('pnpm bench:instructions, tiny run', () => {
+  const run = () =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        ['bench/instructions.mjs', '--only', '2,3', '--warmup', '40', '--count', '20'],
+        { cwd: root, timeout: 120_000 },
+        (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  const title = hasValgrind
+    ? 'counts instructions per request for the docs snippet (2) and the Express adapter (3)'
+    : 'without valgrind, exits 1 and says how to install it';
+  it(title, async () => {
+    const { code, stdout, stderr } = await run();
+    if (!hasValgrind) {
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/needs valgrind.*apt-get install -y valgrind/);
+      return;
+    }
+    if (code !== 0) throw new Error(`bench/instructions.mjs exited with ${code}:\n${stderr.slice(-2000)}`);
+    expect(stdout).toContain('| # | configuration | instructions/request | vs 2 | vs 6 |');
+    expect(stdout).toMatch(/^\| 2 \| [^|]+ \| [\d,]+ \| 1\.00 \| – \|$/m);
+    expect(stdout).toMatch(/^\| 3 \| [^|]+ \| [\d,]+ \| \d\.\d\d \| – \|$/m);
+  }, 150_000);
 });

@@ -15,8 +15,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIGS, redisReachable } from './lib/configs.mjs';
-import { missingPackage } from './lib/packages.mjs';
+import { CONFIGS, redisReachable, whyUnavailable } from './lib/configs.mjs';
 import { PATHS, requestFactory } from './lib/payloads.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -91,8 +90,7 @@ const redisUp = await redisReachable();
 try {
   for (const config of CONFIGS) {
     if (only && !only.includes(config.id)) continue;
-    const missing = (config.needs ?? []).map(missingPackage).find(Boolean);
-    const why = missing ? `not built: ${missing}` : config.redis && !redisUp ? 'no Redis server at 127.0.0.1:6379' : undefined;
+    const why = whyUnavailable(config, redisUp);
     if (why) {
       rows.push({ config, why });
       continue;

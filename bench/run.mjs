@@ -13,8 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CONFIGS, redisReachable } from './lib/configs.mjs';
-import { missingPackage } from './lib/packages.mjs';
+import { CONFIGS, redisReachable, whyUnavailable } from './lib/configs.mjs';
 import { PATHS, requestFactory } from './lib/payloads.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -156,9 +155,8 @@ async function main() {
       skipped.set(config.id, 'not selected (BENCH_ONLY)');
       continue;
     }
-    const missing = (config.needs ?? []).map((name) => missingPackage(name) && `@vobiz-webhooks/${name}: ${missingPackage(name)}`).filter(Boolean);
-    if (missing.length > 0) skipped.set(config.id, missing.join('; '));
-    else if (config.redis && !redisUp) skipped.set(config.id, 'no Redis server at 127.0.0.1:6379');
+    const why = whyUnavailable(config, redisUp);
+    if (why) skipped.set(config.id, why);
   }
 
   const servers = new Map();

@@ -1,6 +1,7 @@
 // The configurations of issue 6, shared by bench/run.mjs (req/s) and bench/instructions.mjs
 // (instructions per request): each is one server process in bench/servers/.
 import { connect } from 'node:net';
+import { missingPackage } from './packages.mjs';
 
 /** The seven configurations of issue 6 (5 is two servers), and 6w. `needs` are built workspace packages. */
 export const CONFIGS = [
@@ -28,4 +29,12 @@ export function redisReachable() {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** Why a configuration cannot run here (a package not built, no Redis), or undefined when it can. */
+export function whyUnavailable(config, redisUp) {
+  const missing = (config.needs ?? []).map((name) => missingPackage(name) && `@vobiz-webhooks/${name}: ${missingPackage(name)}`).filter(Boolean);
+  if (missing.length > 0) return missing.join('; ');
+  if (config.redis && !redisUp) return 'no Redis server at 127.0.0.1:6379';
+  return undefined;
 }

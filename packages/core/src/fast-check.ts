@@ -103,6 +103,12 @@ interface Field {
 
 class Compiler {
   private readonly compiled = new Map<z.ZodType, Check>();
+  /**
+   * For each schema whose check `build` made a plain condition (a scalar, an optional
+   * scalar, a union of scalars), the same test in JavaScript source on `c`, recorded
+   * where the check is built, for generated object checks to inline.
+   */
+  private readonly sources = new Map<z.ZodType, string>();
 
   constructor(private readonly generate: boolean) {}
 
@@ -121,12 +127,17 @@ class Compiler {
     const def = defOf(schema);
     if (hasChecks(schema) || def.coerce === true) return viaZod(schema);
     const scalar = scalarOf(schema);
-    if (scalar !== undefined) return scalar.check;
+    if (scalar !== undefined) {
+      this.sources.set(schema, scalar.source);
+      return scalar.check;
+    }
     switch (def.type) {
       case 'optional': {
         const inner = def.innerType;
         if (inner === undefined || optinOf(inner) === 'defaulted') return viaZod(schema);
         const checkInner = this.check(inner);
+        const innerSource = this.sources.get(inner);
+        if (innerSource !== undefined) this.sources.set(schema, `(c === undefined || ${innerSource})`);
         return (value) => value === undefined || checkInner(value);
       }
       case 'array': {
@@ -144,6 +155,7 @@ class Compiler {
         // Only unions of scalars (`string | number`): an object option would be the first to pass only by zod's rules.
         if (!def.options.every((option) => scalarOf(option) !== undefined)) return viaZod(schema);
         const options = def.options.map((option) => this.check(option));
+        this.sources.set(schema, `(${def.options.map((option) => this.sources.get(option)).join(' || ')})`);
         return (value) => options.some((option) => option(value));
       }
       case 'object':
@@ -168,31 +180,11 @@ class Compiler {
       const optin = optinOf(field);
       // A default (optin 'optional', optout not) adds a key zod's output has and the value lacks.
       if (optin !== undefined && !(optin === 'optional' && optoutOf(field) === 'optional')) return viaZod(schema);
-      fields.push({ key, check: this.check(field), required: optin === undefined, inline: this.generate ? inlineTest(field) : undefined });
+      const check = this.check(field);
+      fields.push({ key, check, required: optin === undefined, inline: this.sources.get(field) });
     }
     const required = fields.filter((field) => field.required).length;
     return this.generate ? generatedObject(fields, required) : closureObject(fields, required);
-  }
-}
-
-/** A JavaScript condition on `c` equal to the field's check, for the simple scalar kinds. */
-function inlineTest(schema: z.ZodType): string | undefined {
-  const def = defOf(schema);
-  if (hasChecks(schema) || def.coerce === true) return undefined;
-  const scalar = scalarOf(schema);
-  if (scalar !== undefined) return scalar.source;
-  switch (def.type) {
-    case 'optional': {
-      const inner = def.innerType === undefined || optinOf(def.innerType) === 'defaulted' ? undefined : inlineTest(def.innerType);
-      return inner === undefined ? undefined : `(c === undefined || ${inner})`;
-    }
-    case 'union': {
-      if (def.options === undefined || def.inclusive === false) return undefined;
-      const options = def.options.map(inlineTest);
-      return options.every((option) => option !== undefined) ? `(${options.join(' || ')})` : undefined;
-    }
-    default:
-      return undefined;
   }
 }
 

@@ -39,9 +39,10 @@ export function nodeRawBody(
 ): (limit: number) => Promise<RawBody> {
   // Not an async function: raw-body's own promise is handed on, one promise per body.
   return (limit) => {
-    if (isBytes(leftovers.rawBody)) return Promise.resolve(leftovers.rawBody);
-    if (isBytes(leftovers.body)) return Promise.resolve(leftovers.body);
-    if (consumed(req, leftovers.body)) {
+    const { rawBody, body } = leftovers;
+    if (isBytes(rawBody)) return Promise.resolve(rawBody);
+    if (isBytes(body)) return Promise.resolve(body);
+    if (consumed(req, body)) {
       return Promise.reject(
         new VobizWebhookError(
           'raw_body_unavailable',

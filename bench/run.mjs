@@ -195,7 +195,7 @@ async function main() {
           result.cpuPerRequest = cpu / Math.max(1, after.requests - before.requests);
           runs.get(id).push(result);
           log(
-            `  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+            `  round ${round + 1} config ${id}: ${fmt(result.rps)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms, ` +
               `server CPU ${fmt(result.cpuPerRequest, 1)} µs/req, non-2xx ${result.non2xx}`,
           );
         } catch (error) {
@@ -237,7 +237,7 @@ async function main() {
     ...rows.map((row) =>
       row.skipped
         ? `| ${row.config.id} | ${row.config.name} | skipped | | | | | | | ${row.skipped} |`
-        : `| ${row.config.id} | ${row.config.name} | ${fmt(row.rps)} | ${fmt(row.p50, 1)} | ${fmt(row.p99, 1)} | ${fmt(row.rps / baseline, 2)} | ${fmt(row.cpu, 1)} | ${fmt(row.cpu / baselineCpu, 2)} | ${row.bodyBytes} | ${[
+        : `| ${row.config.id} | ${row.config.name} | ${fmt(row.rps)} | ${fmt(row.p50, 2)} | ${fmt(row.p99, 2)} | ${fmt(row.rps / baseline, 2)} | ${fmt(row.cpu, 1)} | ${fmt(row.cpu / baselineCpu, 2)} | ${row.bodyBytes} | ${[
             ...row.notes,
             ...(row.failures ? [`${row.failures} non-2xx/errors`] : []),
             ...(row.wrapped ? ['pool wrapped: some event_ids repeated'] : []),
@@ -285,7 +285,7 @@ async function main() {
     `- Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${process.platform}/${process.arch}`,
     `- Load average before / after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (other work on the machine shows here)`,
     `- ${settings.rounds} round(s), configurations alternating (order rotated each round), ${settings.warmup} s warm-up + ${settings.duration} s measured per run, ${settings.connections} keep-alive connections, autocannon in its own process, each server in its own process, loopback`,
-    `- Every request is a distinct pre-signed delivery (pool of ${settings.pool.toLocaleString('en-US')} per run); medians over the rounds. Latency resolution is autocannon's (1 ms).`,
+    `- Every request is a distinct pre-signed delivery (pool of ${settings.pool.toLocaleString('en-US')} per run); medians over the rounds. Latencies are each 2xx response's own time in the measured run, taken by the load generator (autocannon's histogram rounds to 1 ms).`,
     '- "server CPU µs/req": the server process\'s own CPU time (user + system, warm-up included) divided by the requests it served. On a shared machine it is the steadier measure of what each receiver costs; req/s also depends on what else was running.',
     '',
     '## Throughput and latency',

@@ -9,16 +9,15 @@
 // Each server runs under callgrind with counting off; a fixed number of deliveries warms it
 // up (the JIT has compiled the hot path), counting is switched on for `count` deliveries
 // over 10 keep-alive connections, and the dump's total is divided by `count`.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CONFIGS, redisReachable, whyUnavailable } from './lib/configs.mjs';
 import { PATHS, requestFactory } from './lib/payloads.mjs';
+import { startServer } from './lib/servers.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? fallback : process.argv[at + 1];
@@ -59,19 +58,13 @@ async function instructionsPerRequest(config, dir) {
   const factory = await requestFactory(config.kind);
   const deliveries = Array.from({ length: warmup + count }, () => factory.next());
   const out = join(dir, `${config.id}.%p`);
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, `${here}servers/${config.server}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Node starts slowly under valgrind: a minute, not run.mjs's 30 s.
+  const { child, port } = await startServer(config, {
+    wrapper: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
+    ipc: false,
+    timeoutMs: 120_000,
   });
   try {
-    const port = await new Promise((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-        const match = /READY (\d+)/.exec(stdout);
-        if (match) resolve(Number(match[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)));
-    });
     await send(port, config.kind, deliveries.slice(0, warmup));
     execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
     await send(port, config.kind, deliveries.slice(warmup));

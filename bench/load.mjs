@@ -41,20 +41,13 @@ const run = autocannon({
 // autocannon's own histogram has a resolution of 1 ms, as coarse as the latencies here.
 // Each 2xx response's own time, from the measured run only (the returned tracker's events
 // start after the warm-up), gives p50 and p99 to the microsecond.
-let latencies = new Float64Array(1 << 16);
-let answered = 0;
+const latencies = [];
 run.on('response', (_client, statusCode, _bytes, responseTime) => {
-  if (statusCode < 200 || statusCode > 299) return;
-  if (answered === latencies.length) {
-    const grown = new Float64Array(latencies.length * 2);
-    grown.set(latencies);
-    latencies = grown;
-  }
-  latencies[answered++] = responseTime;
+  if (statusCode >= 200 && statusCode <= 299) latencies.push(responseTime);
 });
 const result = await run;
-const sorted = latencies.subarray(0, answered).sort();
-const percentile = (p) => (answered === 0 ? null : sorted[Math.min(answered - 1, Math.floor((answered * p) / 100))]);
+latencies.sort((a, b) => a - b);
+const percentile = (p) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]);
 
 const ok = result['2xx'];
 process.stdout.write(

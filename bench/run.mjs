@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CONFIGS, redisReachable, whyUnavailable } from './lib/configs.mjs';
+import { startServer } from './lib/servers.mjs';
 import { PATHS, requestFactory } from './lib/payloads.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -33,32 +34,6 @@ const settings = {
 settings.pool = env('BENCH_POOL', smoke ? 20_000 : Math.ceil(25_000 * (settings.duration + settings.warmup)));
 
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
-
-/** Starts a server process and resolves with its port once it prints `READY <port>`. */
-function startServer(config) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${here}servers/${config.server}`], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    let stderr = '';
-    let stdout = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`did not start within 30 s${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
-    }, 30_000);
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /READY (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]), stderr: () => stderr });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}`));
-    });
-  });
-}
 
 function stopServer(server) {
   return new Promise((resolve) => {

@@ -13,11 +13,17 @@ const sharedMapper: Record<string, string> = {
   '^@vobiz-webhooks/next/pages$': src('next', 'pages.ts'),
   '^@vobiz-webhooks/redis$': src('redis'),
   '^@vobiz-webhooks/cli$': src('cli'),
+  '^@vobiz-webhooks/test-suites$': src('test-suites'),
 };
 
 const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
 };
+
+// Three projects. `node` and `edge` test the sources (`pnpm test:unit` runs only
+// these, with no build); `built` runs what needs the built packages: the benchmark
+// and soak smoke tests and the Next.js example's `next build` (`pnpm test` builds first).
+const BUILT = ['<rootDir>/bench/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/examples/next/test/**/*.test.ts'];
 
 const config: Config = {
   projects: [
@@ -26,7 +32,7 @@ const config: Config = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.edge\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.edge\\.test\\.ts$', '<rootDir>/examples/next/'],
       moduleNameMapper: { '^@vobiz-webhooks/core$': src('core'), ...sharedMapper },
     },
     {
@@ -35,7 +41,14 @@ const config: Config = {
       testEnvironment: '@edge-runtime/jest-environment',
       transform,
       testMatch: ['<rootDir>/packages/*/test/**/*.edge.test.ts'],
-      moduleNameMapper: { '^@vobiz-webhooks/core$': src('core', 'index.edge.ts'), ...sharedMapper },
+      moduleNameMapper: { '^@vobiz-webhooks/core$': src('core', 'index.web.ts'), ...sharedMapper },
+    },
+    {
+      displayName: 'built',
+      testEnvironment: 'node',
+      transform,
+      testMatch: BUILT,
+      moduleNameMapper: { '^@vobiz-webhooks/core$': src('core'), ...sharedMapper },
     },
   ],
 };

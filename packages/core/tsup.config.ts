@@ -5,7 +5,7 @@ export default defineConfig(
   packageBuild({
     entry: {
       index: 'src/index.ts',
-      'index.edge': 'src/index.edge.ts',
+      'index.web': 'src/index.web.ts',
       'node/index': 'src/node/index.ts',
       'testing/index': 'src/testing/index.ts',
     },

@@ -1,6 +1,6 @@
 import { normalizeSecrets } from './secrets';
 import { toHex } from './signature-format';
-import { webVerifier } from './signature-web';
+import { webVerifier } from './web/signature';
 
 // Web Crypto only (no `node:` imports): the Edge entry uses this file too. It runs only
 // after a signature failed, so the extra hashing never touches the success path.

@@ -10,12 +10,32 @@ export const errorStatus = {
   invalid_envelope: 400,
   event_type_mismatch: 400,
   stale_event: 400,
+  body_unreadable: 400,
   raw_body_unavailable: 500,
   handler_failed: 500,
+  internal_error: 500,
   store_unavailable: 503,
 } as const;
 
 export type VobizWebhookErrorCode = keyof typeof errorStatus;
+
+/** Seconds a sender should wait before retrying an answer that means "not now". */
+const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * The headers an answer carries beside its status: `Allow` for 405 (RFC 9110 requires
+ * it), `Retry-After` where the same delivery will succeed later.
+ */
+export const errorHeaders: Partial<Record<VobizWebhookErrorCode, Readonly<Record<string, string>>>> = {
+  method_not_allowed: { allow: 'POST' },
+  in_progress: { 'retry-after': RETRY_AFTER_SECONDS },
+  store_unavailable: { 'retry-after': RETRY_AFTER_SECONDS },
+};
+
+// A registered symbol is the same in every copy of this module: the ESM and the CJS
+// build of the package, or two versions installed side by side, where `instanceof`
+// sees two different classes.
+const BRAND = Symbol.for('vobiz-webhooks.error');
 
 /**
  * The one error class of the library. `status` is derived from `code`, so a code can
@@ -31,8 +51,14 @@ export class VobizWebhookError extends Error {
     super(message, options);
     this.code = code;
     this.status = errorStatus[code];
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
+/** True for a `VobizWebhookError` from any copy of the package (ESM or CJS build). */
 export const isVobizWebhookError = (error: unknown): error is VobizWebhookError =>
-  error instanceof VobizWebhookError;
+  typeof error === 'object' &&
+  error !== null &&
+  (error as Record<symbol, unknown>)[BRAND] === true &&
+  typeof (error as { code?: unknown }).code === 'string' &&
+  Object.hasOwn(errorStatus, (error as { code: string }).code);

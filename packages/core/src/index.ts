@@ -1,9 +1,8 @@
-import { nodePlatform } from './platform-node';
+// `@vobiz-webhooks/core` on Node: the receive pipeline with `node:crypto`.
+// The Edge and Workers build (`index.web.ts`) exports the same names.
+import { nodePlatform } from './node/platform';
 import { createReceiverWith, type Receiver } from './receiver';
 import type { VobizWebhookOptions } from './types';
-
-export * from './exports-shared';
-export { signPayload, verifySignature } from './signature';
 
 /**
  * The whole receive pipeline, framework-free: method, content type, size limit,
@@ -13,3 +12,39 @@ export { signPayload, verifySignature } from './signature';
 export function createReceiver(options: VobizWebhookOptions): Receiver {
   return createReceiverWith(nodePlatform, options);
 }
+
+// The receive pipeline
+export type { RawBody, ReceiveRequest, ReceiveResult, Receiver } from './receiver';
+export { getHeader, type HeaderSource } from './headers';
+export { readWebBody } from './web/body';
+
+// Signatures
+export { signPayload, verifySignature } from './node/signature';
+export { signPayloadAsync, verifySignatureAsync } from './web/signature';
+export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics';
+
+// Errors
+export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
+
+// The wire format
+export { parseEnvelope } from './envelope';
+export {
+  envelopeSchema,
+  whatsappPayloadSchema,
+  metaObjectSchema,
+  changeValueSchema,
+  messageSchema,
+  statusSchema,
+  callSchema,
+  contactSchema,
+  metaErrorSchema,
+} from './schemas';
+
+// Reading payloads
+export { messagesOf, statusesOf, callsOf, contactsOf, valuesOf } from './payload';
+
+// Dedupe
+export { memoryDedupeStore, type ClaimResult, type DedupeStore, type MemoryDedupeStore, type MemoryDedupeStoreOptions } from './dedupe';
+
+// Types
+export type * from './types';

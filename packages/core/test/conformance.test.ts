@@ -1,6 +1,6 @@
 import { createReceiverWith } from '../src/receiver';
-import { webPlatform } from '../src/platform-web';
-import { describeConformance } from './support/conformance';
+import { webPlatform } from '../src/web/platform';
+import { describeConformance } from '@vobiz-webhooks/test-suites';
 import { receiverTarget } from './support/receiver-target';
 
 // The shared suite straight on the core, without any framework: once with node:crypto,

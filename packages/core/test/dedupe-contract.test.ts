@@ -1,4 +1,4 @@
 import { memoryDedupeStore } from '@vobiz-webhooks/core';
-import { describeDedupeStoreContract } from './support/dedupe-contract';
+import { describeDedupeStoreContract } from '@vobiz-webhooks/test-suites';
 
 describeDedupeStoreContract('memoryDedupeStore()', () => memoryDedupeStore());

@@ -4,7 +4,7 @@ import { createReceiver, signPayload, signPayloadAsync, verifySignature, verifyS
 import { SIGNATURE_VECTORS } from './support/vectors';
 
 // Runs inside Vercel's Edge runtime VM, where '@vobiz-webhooks/core' is the edge entry
-// (src/index.edge.ts): Web Crypto only. The vectors come from node:crypto (see
+// (src/index.web.ts): Web Crypto only. The vectors come from node:crypto (see
 // signature.test.ts), so both crypto paths are held to the same answers.
 
 describe('edge entry: crypto', () => {
@@ -97,16 +97,16 @@ describe('edge entry: import graph', () => {
     return { files: [...files].map((file) => relative(srcDir, file)).sort(), packages: [...packages].sort() };
   }
 
-  const graph = walk(join(srcDir, 'index.edge.ts'));
+  const graph = walk(join(srcDir, 'index.web.ts'));
 
   it('reaches the shared pipeline and the Web Crypto code', () => {
-    expect(graph.files).toEqual(expect.arrayContaining(['index.edge.ts', 'receiver.ts', 'signature-web.ts', 'platform-web.ts', 'envelope.ts']));
+    expect(graph.files).toEqual(expect.arrayContaining(['index.web.ts', 'receiver.ts', 'web/signature.ts', 'web/platform.ts', 'envelope.ts']));
   });
 
   it('never reaches a node: module, node:crypto code, or the Node bridge', () => {
     expect(graph.packages.filter((name) => NODE_BUILTINS.test(name))).toEqual([]);
     expect(graph.packages).not.toContain('raw-body');
-    expect(graph.files.filter((file) => ['signature.ts', 'platform-node.ts', 'node/index.ts'].includes(file))).toEqual([]);
+    expect(graph.files.filter((file) => ['node/signature.ts', 'node/platform.ts', 'node/http.ts'].includes(file))).toEqual([]);
   });
 
   it('uses no Node globals (Buffer) in the reachable files', () => {
@@ -119,6 +119,6 @@ describe('edge entry: import graph', () => {
   it('the walker does find node: imports where they exist (the Node entry)', () => {
     const node = walk(join(srcDir, 'index.ts'));
     expect(node.packages).toContain('node:crypto');
-    expect(node.files).toContain('signature.ts');
+    expect(node.files).toContain('node/signature.ts');
   });
 });

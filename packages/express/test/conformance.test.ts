@@ -1,4 +1,4 @@
-import { describeConformance } from '../../core/test/support/conformance';
+import { describeConformance } from '@vobiz-webhooks/test-suites';
 import { makeConnectTarget, makeExpress4Target, makeExpressTarget } from './support/target';
 
 describeConformance('Express 5', makeExpressTarget);

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { vobizWebhook } from '@vobiz-webhooks/express';
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { SECRET } from '../../core/test/support/conformance';
+import { SECRET } from '@vobiz-webhooks/test-suites';
 import { listen } from './support/target';
 
 jest.setTimeout(30_000);
@@ -81,7 +81,7 @@ describe('large bodies', () => {
     );
     const served = await listen(app);
     servers.push(served.close);
-    const response = await streamDelivery(served.url, 4 * 1024 * 1024, {
+    const response = await streamDelivery(served.origin, 4 * 1024 * 1024, {
       'content-type': 'application/json',
       'x-webhook-signature': 'a'.repeat(64),
     });
@@ -95,7 +95,7 @@ describe('large bodies', () => {
     servers.push(served.close);
     const { body, headers } = signedRequest(createTestEvent('message.status'), SECRET);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${served.url}/webhooks/vobiz`, {
+      const req = httpRequest(`${served.origin}/webhooks/vobiz`, {
         method: 'POST',
         headers: { 'x-webhook-signature': headers['x-webhook-signature'], 'content-length': Buffer.byteLength(body) },
       });
@@ -121,11 +121,11 @@ describe('large bodies', () => {
     (event.payload as { padding: string }).padding = 'p'.repeat(8 * 1024 - size);
     const { body, headers } = signedRequest(event, SECRET);
     expect(Buffer.byteLength(body)).toBe(8 * 1024);
-    const response = await fetch(`${served.url}/webhooks/vobiz`, { method: 'POST', headers, body });
+    const response = await fetch(`${served.origin}/webhooks/vobiz`, { method: 'POST', headers, body });
     expect(response.status).toBe(200);
     expect(handled).toHaveLength(1);
     const over = signedRequest(`${body.slice(0, -1)} }`, SECRET);
-    const refused = await fetch(`${served.url}/webhooks/vobiz`, { method: 'POST', headers: over.headers, body: over.body });
+    const refused = await fetch(`${served.origin}/webhooks/vobiz`, { method: 'POST', headers: over.headers, body: over.body });
     expect(refused.status).toBe(413);
     expect(await refused.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });

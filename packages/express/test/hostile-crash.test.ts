@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { fileDedupeStore } from '../../core/test/property/support/file-dedupe-store';
+import { fileDedupeStore } from '@vobiz-webhooks/test-suites';
 import { REDIS_URL, describeWithRedis } from '../../redis/test/support/redis';
 
 // Crash: a receiver is killed with SIGKILL while its handler runs. Its claim stays in the
@@ -29,7 +29,7 @@ interface Receiver {
 const children = new Set<ChildProcess>();
 
 function startReceiver(env: Record<string, string>): Promise<Receiver> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/core/test/property/support/crash-receiver.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/express/test/support/crash-receiver.ts'], {
     cwd: ROOT,
     env: { ...process.env, SECRET, LEASE_MS: String(LEASE_MS), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,8 +4,8 @@ import express from 'express';
 import { vobizWebhook } from '@vobiz-webhooks/express';
 import type { VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { describeHostile } from '../../core/test/property/support/hostile-suite';
-import { FUZZ_SECRET } from '../../core/test/property/support/hostile';
+import { describeHostile } from '@vobiz-webhooks/test-suites';
+import { FUZZ_SECRET } from '@vobiz-webhooks/test-suites';
 import { listen, makeConnectTarget, makeExpress4Target, makeExpressTarget } from './support/target';
 
 // Supertest opens a server per request, so each adapter gets a few hundred cases here;
@@ -35,7 +35,7 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
   beforeAll(async () => {
     const app = express().use(vobizWebhook({ secret: FUZZ_SECRET, logger: false, on: { '*': (event) => void handled.push(event) } }));
     served = await listen(app);
-    port = Number(new URL(served.url).port);
+    port = Number(new URL(served.origin).port);
   });
   afterAll(() => served.close());
   beforeEach(() => {

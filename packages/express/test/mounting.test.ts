@@ -4,8 +4,8 @@ import express4 from 'express4';
 import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
 import type { VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
-import { delivery, expectOk, expectRefusal, SECRET } from '../../core/test/support/conformance';
-import type { DeliveryRequest, Target } from '../../core/test/support/target';
+import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-suites';
+import type { DeliveryRequest, Target } from '@vobiz-webhooks/test-suites';
 import { targetFor } from './support/target';
 
 // DESIGN.md §6: at the root the middleware answers only for its own path and leaves

@@ -4,8 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { vobizWebhook } from '@vobiz-webhooks/express';
 import { messagesOf, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
-import { delivery, expectOk, expectRefusal, SECRET } from '../../core/test/support/conformance';
-import type { Target } from '../../core/test/support/target';
+import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-suites';
+import type { Target } from '@vobiz-webhooks/test-suites';
 import { targetFor } from './support/target';
 
 // DESIGN.md §5: the HMAC is over the exact bytes, so what an earlier body parser did

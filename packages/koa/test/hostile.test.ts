@@ -1,4 +1,4 @@
-import { describeHostile } from '../../core/test/property/support/hostile-suite';
+import { describeHostile } from '@vobiz-webhooks/test-suites';
 import { makeKoaTarget } from './support/target';
 
 // At the root, so every method reaches the pipeline and gets its JSON answer (a

@@ -1,4 +1,4 @@
-import { describeConformance } from '../../core/test/support/conformance';
+import { describeConformance } from '@vobiz-webhooks/test-suites';
 import { makeNextTarget } from './support/target';
 
 // The same suite inside Vercel's Edge runtime VM (the `edge` Jest project), where

@@ -1,4 +1,4 @@
-import { describeConformance } from '../../core/test/support/conformance';
+import { describeConformance } from '@vobiz-webhooks/test-suites';
 import { makeNextTarget } from './support/target';
 
 // The shared status table, payload, dedupe and secret suite, through the App Router

@@ -17,9 +17,9 @@ function coreEdgeSource(): string {
     exports: Record<string, Record<string, { import: { default: string } }>>;
   };
   const built = manifest.exports['.']?.['edge-light']?.import.default;
-  // tsup builds dist/index.edge.js from the `index.edge` entry, src/index.edge.ts.
-  expect(built).toBe('./dist/index.edge.js');
-  return join(CORE, 'src', 'index.edge.ts');
+  // tsup builds dist/index.web.js from the `index.web` entry, src/index.web.ts.
+  expect(built).toBe('./dist/index.web.js');
+  return join(CORE, 'src', 'index.web.ts');
 }
 
 const SPECIFIERS = [
@@ -71,10 +71,10 @@ describe('the App Router entry is edge-clean', () => {
 
     // The walk really went through core, not just the adapter file.
     expect(graph.files).toEqual(
-      expect.arrayContaining(['next/src/index.ts', 'core/src/index.edge.ts', 'core/src/receiver.ts', 'core/src/signature-web.ts', 'core/src/web-body.ts']),
+      expect.arrayContaining(['next/src/index.ts', 'core/src/index.web.ts', 'core/src/receiver.ts', 'core/src/web/signature.ts', 'core/src/web/body.ts']),
     );
     expect(graph.files).not.toContain('core/src/signature.ts');
-    expect(graph.files).not.toContain('core/src/node/index.ts');
+    expect(graph.files).not.toContain('core/src/node/http.ts');
     expect([...graph.external].filter(isNodeOnly)).toEqual([]);
     // Anything else it imports must be a real dependency of core that runs on the edge.
     expect([...graph.external].filter((name) => name.startsWith('@vobiz-webhooks/'))).toEqual([]);

@@ -1,4 +1,4 @@
-import { describeHostile } from '../../core/test/property/support/hostile-suite';
+import { describeHostile } from '@vobiz-webhooks/test-suites';
 import { makeNextTarget } from './support/target';
 
 // The same hostile cases inside Vercel's Edge runtime VM: Web Crypto verification

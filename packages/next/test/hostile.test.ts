@@ -1,4 +1,4 @@
-import { describeHostile } from '../../core/test/property/support/hostile-suite';
+import { describeHostile } from '@vobiz-webhooks/test-suites';
 import { makeNextTarget } from './support/target';
 
 // The App Router handler with real `Request` objects (no HTTP hop), so it can afford more cases.

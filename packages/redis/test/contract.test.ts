@@ -1,5 +1,5 @@
 import { redisDedupeStore } from '@vobiz-webhooks/redis';
-import { describeDedupeStoreContract } from '../../core/test/support/dedupe-contract';
+import { describeDedupeStoreContract } from '@vobiz-webhooks/test-suites';
 import { testClients } from './support/clients';
 import { deleteKeys, describeWithRedis, uniquePrefix } from './support/redis';
 

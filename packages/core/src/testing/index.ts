@@ -1,4 +1,4 @@
-import { signPayload } from '../signature';
+import { signPayload } from '../node/signature';
 import type { CallEvent, ChangeValue, EventFor, MessageType, StatusValue, VobizEvent, WhatsAppPayload } from '../types';
 import {
   TEST_DISPLAY_NUMBER,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { VobizWebhookError, createReceiver, memoryDedupeStore, type ReceiveRequest, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb, type HostileCase } from './support/hostile';
-import { fuzzRuns, fuzzTimeout } from './support/runs';
+import { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb, type HostileCase } from '@vobiz-webhooks/test-suites';
+import { fuzzRuns, fuzzTimeout } from '@vobiz-webhooks/test-suites';
 
 // Volume lives here: the core receiver driven directly (no HTTP), so 10,000 hostile
 // deliveries fit in a few seconds. The adapters get a smaller share through real HTTP

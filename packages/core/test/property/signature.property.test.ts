@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { signPayload, signPayloadAsync, verifySignature, verifySignatureAsync } from '@vobiz-webhooks/core';
-import { fuzzRuns, fuzzTimeout } from './support/runs';
+import { fuzzRuns, fuzzTimeout } from '@vobiz-webhooks/test-suites';
 
 // The live module object, not an ESM namespace copy: signature.ts calls
 // `timingSafeEqual` through it, so a spy here sees every comparison it makes.

@@ -1,5 +1,5 @@
 import { createReceiver, type Receiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
-import type { DeliveryResponse, MakeTarget, Target } from './target';
+import type { DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
 
 /**
  * A target with no framework at all: the request goes straight into `receive`. Running

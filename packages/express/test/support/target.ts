@@ -1,32 +1,17 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener, Server } from 'node:http';
 import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
 import request from 'supertest';
 import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '../../../core/test/support/target';
+import { listen, type DeliveryRequest, type DeliveryResponse, type MakeTarget, type Target } from '@vobiz-webhooks/test-suites';
+
+export { listen };
 
 export const WEBHOOK_PATH = '/webhooks/vobiz';
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
-
-/** A real HTTP server on a free port, closed with every open connection so Jest can exit. */
-export async function listen(listener: RequestListener): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /** Sends one delivery through supertest, byte for byte, and reads the answer back. */
 export async function sendTo(server: Server, delivery: DeliveryRequest, defaultPath = WEBHOOK_PATH): Promise<DeliveryResponse> {

@@ -4,7 +4,7 @@ import Koa2 from 'koa2';
 import request from 'supertest';
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { vobizWebhook } from '@vobiz-webhooks/koa';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '../../../core/test/support/target';
+import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
 
 export type KoaVersion = 2 | 3;
 

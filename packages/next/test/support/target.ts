@@ -1,5 +1,5 @@
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '../../../core/test/support/target';
+import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
 import { vobizWebhook } from '@vobiz-webhooks/next';
 
 /** Where the route file would live; the App Router handler answers whatever URL reaches it. */

@@ -1,7 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
+import { listen as listenOnFreePort } from '@vobiz-webhooks/test-suites';
 import { signedRequest } from '@vobiz-webhooks/core/testing';
 
 export interface Listening {
@@ -9,20 +7,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Serves a request listener (an Express app) on a free port. */
+/** Serves a request listener (an Express app) on a free port; `url` is its webhook URL. */
 export async function listen(app: RequestListener): Promise<Listening> {
-  const server: Server = createServer(app);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/vobiz`,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  const served = await listenOnFreePort(app);
+  return { url: `${served.origin}/webhooks/vobiz`, close: served.close };
 }
 
 export interface Answer {

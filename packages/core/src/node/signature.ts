@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { normalizeSecrets } from './secrets';
-import { decodeSignature } from './signature-format';
+import { normalizeSecrets } from '../secrets';
+import { decodeSignature } from '../signature-format';
 
 /** Lowercase hex HMAC-SHA256 of the exact bytes, as Vobiz puts it in `X-Webhook-Signature`. */
 export function signPayload(rawBody: string | Uint8Array, secret: string): string {

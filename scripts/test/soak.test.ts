@@ -5,7 +5,7 @@ import { join } from 'node:path';
 // The short soak (5,000 deliveries: 10% duplicates, 1% forged, 1% failing once) against
 // the BUILT Express package in its own process. `pnpm test` builds first; a bare
 // `npx jest` after a clean checkout needs `pnpm build`.
-const root = join(__dirname, '../../..');
+const root = join(__dirname, '../..');
 const built = ['packages/core/dist/index.js', 'packages/core/dist/testing/index.js', 'packages/express/dist/index.js'];
 
 interface SoakResult {

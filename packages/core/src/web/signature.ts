@@ -1,5 +1,5 @@
-import { normalizeSecrets } from './secrets';
-import { decodeSignature, toHex } from './signature-format';
+import { normalizeSecrets } from '../secrets';
+import { decodeSignature, toHex } from '../signature-format';
 
 // Web Crypto only: this file is what Edge runtimes and Workers get. No `node:` imports.
 const encoder = new TextEncoder();

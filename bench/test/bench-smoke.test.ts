@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 // configuration either produced a row of numbers or says why it was skipped.
 // Nothing here is about speed: times on a shared CI machine mean nothing.
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 
 function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {

@@ -1,4 +1,4 @@
-import type { Platform } from './receiver';
+import type { Platform } from '../receiver';
 import { nodeVerifier } from './signature';
 
 export const nodePlatform: Platform = {

@@ -1,5 +1,5 @@
-import type { Platform } from './receiver';
-import { webVerifier } from './signature-web';
+import type { Platform } from '../receiver';
+import { webVerifier } from './signature';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,4 +1,4 @@
-import { VobizWebhookError } from './errors';
+import { VobizWebhookError } from '../errors';
 
 /**
  * Reads a Web `Request` body as bytes, stopping at `limit` (413) instead of buffering

@@ -1,5 +1,5 @@
-// A receiver in its own process for the crash tests (packages/express/test/hostile-crash.test.ts):
-//   node --import tsx packages/core/test/property/support/crash-receiver.ts
+// A receiver in its own process for the crash tests (../hostile-crash.test.ts):
+//   node --import tsx packages/express/test/support/crash-receiver.ts
 // Env: SECRET, LEASE_MS, LOG_FILE, HANG ('1': handlers announce themselves and never finish,
 // so the test can SIGKILL the process mid-handler), and the shared store: STORE_DIR (files)
 // or REDIS_URL + REDIS_PREFIX (@vobiz-webhooks/redis).
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { DedupeStore } from '@vobiz-webhooks/core';
 import { vobizWebhook } from '@vobiz-webhooks/express';
-import { fileDedupeStore } from './file-dedupe-store';
+import { fileDedupeStore } from '@vobiz-webhooks/test-suites';
 
 const { SECRET, LEASE_MS, LOG_FILE, HANG, STORE_DIR, REDIS_URL, REDIS_PREFIX } = process.env;
 if (!SECRET || !LEASE_MS || !LOG_FILE) throw new Error('crash-receiver: SECRET, LEASE_MS and LOG_FILE are required');

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import type { MakeTarget, Target } from '../../support/target';
-import { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb } from './hostile';
+import type { MakeTarget, Target } from '../target';
+import { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb } from './cases';
 import { fuzzRuns, fuzzTimeout } from './runs';
 
 export interface HostileSuiteOptions {

@@ -1,0 +1,15 @@
+// Shared Jest suites: every adapter and every store runs the same promises.
+
+// Adapters under test
+export type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
+export { listen, type Listening } from './listen';
+
+// The behaviour every adapter owes its users
+export { describeConformance, delivery, expectOk, expectRefusal, SECRET } from './conformance';
+export { describeHostile, type HostileSuiteOptions } from './hostile/suite';
+export { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb, type HostileCase } from './hostile/cases';
+export { fuzzRuns, fuzzTimeout } from './hostile/runs';
+
+// Dedupe stores
+export { describeDedupeStoreContract } from './dedupe-contract';
+export { fileDedupeStore } from './file-dedupe-store';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createReceiver, getHeader, type Logger } from '@vobiz-webhooks/core';
 import { nodeReceiveRequest, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { describeAnswer, describeEventItems } from './format';
+import { TERMINAL_LINE_MAX, terminalLines, terminalText as safe } from './terminal-text';
 
 export interface ListenOptions {
   /** One secret, or several during a rotation. */
@@ -41,10 +42,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const { secret, port = 3000, host, path = '/webhooks/vobiz' } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
   const warn = options.warn ?? ((text: string) => process.stderr.write(`${text}\n`));
-  const logger: Logger = {
-    warn: (...args) => warn(args.map(String).join(' ')),
-    error: (...args) => warn(args.map(String).join(' ')),
-  };
+  const log = (args: unknown[]) => warn(terminalLines(args.map(String).join(' '), TERMINAL_LINE_MAX));
+  const logger: Logger = { warn: (...args) => log(args), error: (...args) => log(args) };
   // Every event is acknowledged: this tool inspects deliveries, it does not act on them.
   const receiver = createReceiver({ secret, path, logger, on: { '*': () => undefined } });
   const fix = 'The listener reads the body itself; nothing should run before it.';
@@ -54,7 +53,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     if (!receiver.matchesPath(pathname)) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ ok: false, error: { code: 'not_found', message: `Deliveries go to ${receiver.path}.` } }));
-      print(`[${time()}] ${req.method} ${pathname} → 404 (listening on ${receiver.path})`);
+      print(`[${time()}] ${safe(req.method)} ${safe(pathname)} → 404 (listening on ${receiver.path})`);
       return;
     }
     receiver
@@ -62,9 +61,10 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       .then((result) => {
         sendNodeResult(res, result);
         const claimed = getHeader(req.headers, 'x-webhook-event');
+        const unverified = claimed ? ` (X-Webhook-Event ${safe(claimed)}, not verified)` : '';
         const head = result.event
-          ? `${result.event.event_type} ${result.event.event_id}`
-          : `${req.method} ${pathname}${claimed ? ` (X-Webhook-Event ${claimed}, not verified)` : ''}`;
+          ? `${safe(result.event.event_type)} ${safe(result.event.event_id)}`
+          : `${safe(req.method)} ${safe(pathname)}${unverified}`;
         const json = JSON.parse(result.body) as { duplicate?: boolean };
         const lines = [`[${time()}] ${head} → ${describeAnswer(result.status, json, result.body)}`];
         // A duplicate's content was printed with the original.
@@ -72,7 +72,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
         print(lines.join('\n'));
       })
       .catch((error: unknown) => {
-        warn(`[${time()}] could not answer: ${error instanceof Error ? error.message : String(error)}`);
+        const message = error instanceof Error ? error.message : error;
+        warn(`[${time()}] could not answer: ${safe(message, TERMINAL_LINE_MAX)}`);
         if (!res.headersSent) res.writeHead(500).end();
       });
   });

@@ -15,6 +15,10 @@ import {
 } from './io';
 import { startListener } from './listen';
 import { SendError, sendDeliveries, type SendOptions } from './send';
+import { TERMINAL_LINE_MAX, terminalLines, terminalText } from './terminal-text';
+
+// Error messages quote the command line, a file's content or a server's: one bounded line each.
+const errorText = (error: unknown) => terminalText(error instanceof Error ? error.message : error, TERMINAL_LINE_MAX);
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
@@ -87,7 +91,7 @@ async function send(args: string[], io: CliIo): Promise<number> {
     return failed === 0 ? EXIT_OK : EXIT_FAILED;
   } catch (error) {
     if (error instanceof SendError) {
-      io.stderr(`error: ${error.message}\n`);
+      io.stderr(`error: ${errorText(error)}\n`);
       return EXIT_FAILED;
     }
     throw error;
@@ -120,7 +124,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     // The receiver's notes (NODE_ENV, where its bytes came from) do not apply to a file read here.
     .filter((line) => !line.startsWith('  (shown because') && !line.startsWith('  raw body source:'))
     .map((line) => line.replace('[vobiz-webhooks] X-Webhook-Signature did not verify.', 'MISMATCH: the signature does not match.'));
-  io.stderr(`${lines.join('\n')}\n`);
+  io.stderr(`${terminalLines(lines.join('\n'), TERMINAL_LINE_MAX)}\n`);
   return EXIT_FAILED;
 }
 
@@ -198,15 +202,15 @@ export async function run(argv: string[], io: CliIo, version = '0.0.0'): Promise
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\nSee: vobiz-webhooks ${name} --help\n`);
+      io.stderr(`error: ${errorText(error)}\nSee: vobiz-webhooks ${name} --help\n`);
       return EXIT_USAGE;
     }
     // A misconfigured secret (empty, surrounding whitespace) is a usage error with its own explanation.
     if (error instanceof TypeError && error.message.startsWith('vobiz-webhooks:')) {
-      io.stderr(`error: ${error.message.replace(/^vobiz-webhooks: /, '')}\n`);
+      io.stderr(`error: ${errorText(error.message.replace(/^vobiz-webhooks: /, ''))}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`error: ${errorText(error)}\n`);
     return EXIT_FAILED;
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -303,6 +303,158 @@ describe('listen', () => {
       expect(stderr).toContain(`cannot listen on port ${port}: it is in use`);
     } finally {
       await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+});
+
+describe('text from senders and servers is escaped before it reaches the terminal', () => {
+  const OSC_TITLE = '\x1b]0;pwned\x07';
+  const CLEAR = '\x1b[2J';
+  const FAKE_LINE = '\r[12:00:00] POST /webhooks/vobiz → 200';
+  const C1_CSI = '\u009b31m';
+  const hostile = (label: string) => `${label}${OSC_TITLE}${CLEAR}${FAKE_LINE}${C1_CSI}\u202e\u2028`;
+  const ESCAPED = ['\\x1b]0;pwned\\x07', '\\x1b[2J', '\\r[12:00:00] POST /webhooks/vobiz → 200', '\\u009b31m'];
+  ESCAPED.push('\\u202e', '\\u2028');
+  const escapedHostile = (label: string) => `${label}${ESCAPED.join('')}`;
+  // Each value is at most 200 characters; a line holds a few of them and the CLI's own words.
+  const MAX_LINE = 1_100;
+  // A control a terminal acts on (the CLI's own \n between lines aside), a bidi override, U+FFFD (a lone surrogate).
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/;
+
+  function expectTerminalSafe(output: string): void {
+    const raw = output.match(RAW);
+    expect(raw && `U+${(raw[0].codePointAt(0) as number).toString(16).padStart(4, '0')} at ${raw.index}`).toBeNull();
+    expect(Math.max(...output.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_LINE);
+  }
+
+  /** A request written byte by byte, for header bytes fetch would not send as they are. */
+  function rawRequest(port: number, head: string, body = ''): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, 'localhost');
+      let answer = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
+      socket.on('error', reject).on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+      const bytes = Buffer.from(body, 'utf8');
+      const headers = Buffer.from(`${head}Content-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`, 'latin1');
+      // Written, not ended: Node's server drops a half-closed connection before an async answer.
+      socket.write(Buffer.concat([headers, bytes]));
+    });
+  }
+
+  const metadata = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
+  const now = () => String(Math.floor(Date.now() / 1000));
+  const textMessage = (from: string, id: string, body: string) => {
+    return { from, id, timestamp: now(), type: 'text', text: { body } };
+  };
+
+  it('listen escapes and shortens every field of a delivery, and the unverified X-Webhook-Event', async () => {
+    const listener = startBin(['listen', '--port', '0'], { VOBIZ_WEBHOOK_SECRET: SECRET });
+    try {
+      const listening = /Listening on (http:\/\/localhost:(\d+)\/webhooks\/vobiz)/;
+      const [, target = '', port = ''] = await listener.waitFor(listening);
+      const post = async (event: object) => {
+        const body = JSON.stringify(event);
+        const headers = { 'content-type': 'application/json', 'x-webhook-signature': signPayload(body, SECRET) };
+        return (await fetch(target, { method: 'POST', headers, body })).status;
+      };
+
+      const inbound = createTestEvent('message.inbound', {
+        event_id: hostile('evt-'),
+        payload: {
+          messaging_product: 'whatsapp',
+          metadata,
+          contacts: [{ profile: { name: hostile('name-') }, wa_id: hostile('wa-') }],
+          messages: [
+            textMessage(hostile('from-'), hostile('wamid-'), hostile('text-')),
+            textMessage('16505551234', 'wamid.long', `${hostile('long-')}${'z'.repeat(20_000)}`),
+          ],
+        },
+      });
+      expect(await post(inbound)).toBe(200);
+      const failed = { id: hostile('st-'), status: hostile('status-'), timestamp: now(), recipient_id: hostile('to-') };
+      const status = createTestEvent('message.status', {
+        payload: {
+          messaging_product: 'whatsapp',
+          metadata,
+          statuses: [{ ...failed, errors: [{ code: 131000, title: hostile('err-') }] }],
+        },
+      });
+      expect(await post(status)).toBe(200);
+      const callType = `call.${hostile('type-')}`;
+      const fields = { id: hostile('wacid-'), event: hostile('ev-'), from: hostile('a-'), to: hostile('b-') };
+      const more = { status: hostile('cs-'), direction: hostile('dir-'), duration: hostile('d-') };
+      const calls = [{ ...fields, ...more }];
+      const call = createTestEvent(callType, { payload: { messaging_product: 'whatsapp', metadata, calls } });
+      expect(await post(call)).toBe(200);
+
+      // Node's parser refuses ESC, CR, LF and DEL in a header, but lets tabs and bytes ≥ 0x80 through (read as latin1).
+      const claimed = `message.status\t${C1_CSI}\x85${Buffer.from('\u202e', 'utf8').toString('latin1')}`;
+      const head = `POST /webhooks/vobiz HTTP/1.1\r\nHost: localhost\r\n`;
+      expect(await rawRequest(Number(port), `${head}X-Webhook-Event: ${claimed}\r\n`, '{}')).toContain(' 401 ');
+      // A signed body whose event_type the header contradicts: the receiver's answer quotes both.
+      const body = JSON.stringify(createTestEvent(callType, { payload: call.payload }));
+      const signed = `${head}Content-Type: application/json\r\nX-Webhook-Signature: ${signPayload(body, SECRET)}\r\n`;
+      expect(await rawRequest(Number(port), `${signed}X-Webhook-Event: call.x${C1_CSI}\r\n`, body)).toContain(' 400 ');
+      // Output arrives in order: once this line is in, so is everything before it.
+      await fetch(target.replace('/webhooks/vobiz', '/done'), { method: 'POST' });
+      await listener.waitFor(/POST \/done → 404/);
+
+      const { stdout, stderr } = listener.output();
+      expectTerminalSafe(stdout);
+      expectTerminalSafe(stderr);
+      const labels = ['evt-', 'name-', 'wa-', 'from-', 'wamid-', 'text-', 'st-', 'status-', 'to-', 'err-'];
+      for (const label of [...labels, 'type-', 'wacid-', 'ev-', 'a-', 'b-', 'cs-', 'dir-', 'd-']) {
+        expect(stdout).toContain(escapedHostile(label));
+      }
+      const [from, wamid] = [escapedHostile('from-'), escapedHostile('wamid-')];
+      expect(stdout).toContain(`message text "${escapedHostile('text-')}" from ${from} ${wamid}`);
+      expect(stdout).toContain(`contact ${escapedHostile('name-')} (${escapedHostile('wa-')})`);
+      expect(stdout).toMatch(/message text "long-\\x1b.*z… \(\+\d+ chars\)" from 16505551234 wamid\.long/);
+      expect(stdout).toContain(
+        '(X-Webhook-Event message.status\\t\\u009b31m\\u0085â\\u0080®, not verified) → 401 missing_signature',
+      );
+      const bodyType = `call.${escapedHostile('type-')}`;
+      const mismatch = `X-Webhook-Event 'call.x\\u009b31m' does not match the body's event_type '${bodyType}'`;
+      expect(stdout).toContain(`400 event_type_mismatch: ${mismatch}`);
+    } finally {
+      expect(await listener.stop()).toBe(0);
+    }
+  });
+
+  it('send escapes and shortens what a server answers: a JSON error message, a non-JSON body', async () => {
+    const error = { code: hostile('code-'), message: `${hostile('msg-')}${'m'.repeat(20_000)}` };
+    const answers = [
+      { status: 500, type: 'application/json', body: JSON.stringify({ ok: false, error }) },
+      { status: 502, type: 'text/html', body: `${hostile('<html>')}${'h'.repeat(20_000)}` },
+    ];
+    const hostileServer = createServer((req, res) => {
+      req.resume().on('end', () => {
+        const answer = answers.shift() ?? { status: 500, type: 'text/plain', body: 'no more answers' };
+        res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => hostileServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://127.0.0.1:${(hostileServer.address() as AddressInfo).port}/webhooks/vobiz`;
+      // The event id shown comes from the file, which may come from anywhere too.
+      const file = join(tmp, 'hostile-event.json');
+      writeFileSync(file, JSON.stringify(createTestEvent('message.inbound', { event_id: hostile('file-') })));
+      const json = await runBin(['send', target, '--secret', SECRET, '--file', file]);
+      expect(json.code).toBe(1);
+      expectTerminalSafe(json.stdout + json.stderr);
+      const [id, code, message] = [escapedHostile('file-'), escapedHostile('code-'), escapedHostile('msg-')];
+      expect(json.stdout).toContain(`✗ message.inbound ${id} → 500 ${code}: ${message}m`);
+      expect(json.stdout).toMatch(/m… \(\+\d+ chars\) \(\d+ ms\)\n/);
+      expect(json.stdout.length).toBeLessThan(2_000);
+
+      const html = await runBin(['send', target, '--secret', SECRET]);
+      expect(html.code).toBe(1);
+      expectTerminalSafe(html.stdout + html.stderr);
+      expect(html.stdout).toContain(`→ 502 ${escapedHostile('<html>')}h`);
+      expect(html.stdout).toMatch(/h… \(\+\d+ chars\) \(\d+ ms\)\n/);
+      expect(html.stdout.length).toBeLessThan(2_000);
+    } finally {
+      await new Promise((resolve) => hostileServer.close(resolve));
     }
   });
 });

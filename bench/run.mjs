@@ -116,6 +116,67 @@ const median = (values) => {
 };
 const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 
+// The fixed part of bench/RESULTS.md: how to run the benchmark and how it measures.
+// Rewritten by every full run, like the tables; keep it in step with the knobs above.
+const ABOUT = [
+  'How fast vobiz-webhooks receives a signed delivery, against the receivers you would otherwise write or pick:',
+  'the hand-written handler of the Vobiz docs, @octokit/webhooks and whatsapp-api-js. Each `pnpm bench` rewrites',
+  'this page down to the micro-benchmark table; the sections after it are kept.',
+  '',
+  '## Running it',
+  '',
+  '```sh',
+  'pnpm install                 # once',
+  'pnpm bench                   # builds the packages, runs every configuration, rewrites bench/RESULTS.md',
+  'node bench/run.mjs --smoke   # after `pnpm build`: a tiny run that proves the harness works; writes nothing',
+  'pnpm bench:instructions      # instructions per request under valgrind; prints a table, writes nothing',
+  '```',
+  '',
+  '- **Needs** Node 20+ and the installed workspace. The servers import the built packages (`dist`, what users',
+  '  install), which is why `pnpm bench` builds first. Configuration 4 needs a Redis server at 127.0.0.1:6379',
+  '  (database `BENCH_REDIS_DB`, keys under a prefix of its own); without one its row says *skipped* and why, and',
+  '  everything else runs. `pnpm bench:instructions` needs valgrind (`apt-get install -y valgrind`).',
+  '- **Takes** about 8 minutes on a 2-core machine, after the build: each configuration takes about 15 s per',
+  '  round (2 s to pre-sign its pool of deliveries, 2 s warm-up, 10 s measured), 9 configurations × 3 rounds,',
+  '  then about 20 s of micro-benchmarks; the smoke run, about 20 s in all. Anything else running on the',
+  '  machine lowers req/s; the load average before and after is printed under "This run".',
+  '',
+  'Knobs, all optional environment variables (the smoke run sets its own durations and rounds):',
+  '',
+  '| variable | default | effect |',
+  '|---|---|---|',
+  '| `BENCH_DURATION` | `10` | seconds measured per run |',
+  '| `BENCH_ROUNDS` | `3` | rounds; configurations alternate, the order rotated each round, and the tables give the medians |',
+  '| `BENCH_WARMUP` | `2` | seconds of warm-up before each measured run, not counted in req/s or latency |',
+  '| `BENCH_CONNECTIONS` | `10` | keep-alive connections from the load generator |',
+  '| `BENCH_POOL` | 25,000 × (duration + warm-up) | distinct pre-signed deliveries per run; a run that sends more repeats event ids, and its row says so |',
+  '| `BENCH_ONLY` | every configuration | comma-separated ids, e.g. `BENCH_ONLY=2,3,6`; the others are listed as skipped |',
+  '| `BENCH_MICRO` | on | `0` skips the micro-benchmarks |',
+  '| `BENCH_MICRO_N`, `BENCH_MICRO_RUNS` | `4000`, `15` | operations per pass and passes per micro-benchmark case |',
+  '| `BENCH_MICRO_ONLY` | every case | only the micro-benchmark cases whose group or name contains this text, e.g. `"core pipeline"` for `node --cpu-prof bench/micro.mjs` |',
+  '| `BENCH_REDIS_DB` | `9` | the Redis database configuration 4 uses |',
+  '',
+  '`node bench/run.mjs --out <file>` writes the results to another file (the smoke run writes only with `--out`).',
+  '`pnpm bench:instructions` takes `--warmup <n>` (default 5000 deliveries, not counted), `--count <n>` (3000, counted)',
+  'and `--only 3,6`.',
+  '',
+  '## Method',
+  '',
+  'Each configuration is one server process (bench/servers/) doing the same user work: count the messages of the',
+  'batch and answer 200. Before it is measured, it must answer a valid signed delivery with 200 and refuse a forged',
+  'signature (the "forged signature →" note; configuration 1, the ceiling, verifies nothing). The load comes from',
+  'another process (bench/load.mjs, autocannon over keep-alive loopback connections), which pre-signs a pool of',
+  'distinct deliveries first, so signing is not measured and every `event_id` is new to the server. The delivery is',
+  'a 1.7 KB `message.inbound` carrying the whole Meta object (a batch of five messages, with accents and emoji); the',
+  'peers get a body of the same size with the same customer text (configurations 6 and 6w a GitHub `issues` event,',
+  '7 the Meta object as Meta sends it, with `\\uXXXX` escapes). Configurations run alternately, the order rotated',
+  'every round, and the tables give medians over the rounds; latencies are each 2xx response\'s own time. "Server CPU',
+  'µs/req" is the server process\'s own CPU time per request served, read over IPC before and after each run: on a',
+  'shared machine it moves much less than req/s. The micro-benchmarks (bench/micro.mjs) then time the core pipeline',
+  'and signature verification in one process, against `createHmac` + `JSON.parse` on the same bytes (the floor). How',
+  'these numbers developed, with profiles and what they changed: [docs/performance-history.md](../docs/performance-history.md).',
+];
+
 async function main() {
   const started = new Date();
   const loadBefore = loadavg();
@@ -254,6 +315,10 @@ async function main() {
   const loadAfter = loadavg();
   const generated = [
     '# Benchmark results',
+    '',
+    ...ABOUT,
+    '',
+    '## This run',
     '',
     `Written by \`pnpm bench\` (bench/run.mjs) on ${started.toISOString()}${smoke ? ' — SMOKE RUN, numbers meaningless' : ''}.`,
     '',

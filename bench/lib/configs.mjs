@@ -1,9 +1,9 @@
-// The configurations of issue 6, shared by bench/run.mjs (req/s) and bench/instructions.mjs
+// The benchmark's configurations, shared by bench/run.mjs (req/s) and bench/instructions.mjs
 // (instructions per request): each is one server process in bench/servers/.
 import { connect } from 'node:net';
 import { missingPackage } from './packages.mjs';
 
-/** The seven configurations of issue 6 (5 is two servers), and 6w. `needs` are built workspace packages. */
+/** The seven configurations the targets compare (5 is two servers), and 6w. `needs` are built workspace packages. */
 export const CONFIGS = [
   { id: '1', name: 'bare Express + `express.raw()`, answers 200 (ceiling)', server: 'express-bare.mjs', kind: 'vobiz', verifies: false },
   { id: '2', name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)", server: 'express-vobiz-docs.mjs', kind: 'vobiz' },
@@ -13,7 +13,7 @@ export const CONFIGS = [
   { id: '5b', name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`', server: 'vobiz-next.mjs', kind: 'vobiz', needs: ['core', 'next'] },
   { id: '6', name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)', server: 'octokit.mjs', kind: 'octokit' },
   { id: '7', name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)', server: 'whatsapp-api-js.mjs', kind: 'whatsapp' },
-  // Not one of issue 6's seven: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
+  // Not one of the seven the targets compare: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
   { id: '6w', name: '`@octokit/webhooks` `createWebMiddleware` via the same node:http → Web `Request` bridge as 5b', server: 'octokit-web.mjs', kind: 'octokit' },
 ];
 

@@ -1,5 +1,7 @@
+import { rateLimit } from './log';
 import { normalizeSecrets } from './secrets';
 import { toHex } from './signature-format';
+import type { Logger } from './types';
 import { webVerifier } from './web/signature';
 
 // Web Crypto only (no `node:` imports): the Edge entry uses this file too. It runs only
@@ -170,4 +172,29 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
     `  secrets: ${tried}${quoteNote}`,
     "  (shown because NODE_ENV is not 'production'; the secret and the body are never logged)",
   ].join('\n');
+}
+
+const EXPLANATIONS_PER_WINDOW = 5;
+const WINDOW_MS = 10_000;
+
+/**
+ * The receiver's use of `explainSignatureMismatch`: development only (off when
+ * `NODE_ENV` is `production`), and a few explanations per 10 s window, so a flood of
+ * forged requests is not a flood of extra HMACs and log lines.
+ */
+export function mismatchExplainer(
+  log: Logger | undefined,
+  secrets: readonly string[],
+): ((mismatch: Omit<SignatureMismatch, 'secret'>) => Promise<void>) | undefined {
+  if (log === undefined) return undefined;
+  const limit = rateLimit(EXPLANATIONS_PER_WINDOW, WINDOW_MS);
+  return async (mismatch) => {
+    if (!signatureDiagnosticsEnabled() || !limit.take()) return;
+    const held = limit.heldBack();
+    const skipped =
+      held > 0
+        ? `\n  (${held} earlier mismatches were not explained: at most ${EXPLANATIONS_PER_WINDOW} explanations every 10 s.)`
+        : '';
+    log.warn((await explainSignatureMismatch({ ...mismatch, secret: secrets })) + skipped);
+  };
 }

@@ -34,6 +34,7 @@ export {
   metaObjectSchema,
   changeValueSchema,
   messageSchema,
+  messageEchoSchema,
   statusSchema,
   callSchema,
   contactSchema,
@@ -41,7 +42,7 @@ export {
 } from './schemas';
 
 // Reading payloads
-export { messagesOf, statusesOf, callsOf, contactsOf, valuesOf } from './payload';
+export { messagesOf, statusesOf, callsOf, contactsOf, errorsOf, messageEchoesOf, valuesOf } from './payload';
 
 // Dedupe
 export { memoryDedupeStore, type ClaimResult, type DedupeStore, type MemoryDedupeStore, type MemoryDedupeStoreOptions } from './dedupe';

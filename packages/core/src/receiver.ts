@@ -1,10 +1,13 @@
-import { VobizWebhookError, type VobizWebhookErrorCode } from './errors';
-import { explainSignatureMismatch, signatureDiagnosticsEnabled } from './diagnostics';
-import { memoryDedupeStore, type DedupeStore } from './dedupe';
-import { parseEnvelope } from './envelope';
+import type { DedupeStore } from './dedupe';
+import { departureReporter } from './departures';
+import { mismatchExplainer } from './diagnostics';
+import { errorHeaders, isVobizWebhookError, VobizWebhookError, type VobizWebhookErrorCode } from './errors';
+import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
-import { normalizeSecrets } from './secrets';
-import type { EventHandler, Logger, VobizEvent, VobizWebhookOptions } from './types';
+import { rateLimitedWarn, safeText } from './log';
+import { FUTURE_SKEW_MS, resolveOptions } from './options';
+import { parseEnvelope } from './envelope';
+import type { VobizEvent, VobizWebhookOptions } from './types';
 
 export type RawBody = Uint8Array | string;
 
@@ -22,6 +25,7 @@ export interface ReceiveRequest {
 
 export interface ReceiveResult {
   status: number;
+  /** A fresh object per result: the caller may add to it. */
   headers: Record<string, string>;
   /** JSON text, ready to send as is. */
   body: string;
@@ -32,6 +36,7 @@ export interface ReceiveResult {
 }
 
 export interface Receiver {
+  /** Runs the whole pipeline. Never rejects: every failure is an answer (docs/architecture.md, "Answers"). */
   receive(request: ReceiveRequest): Promise<ReceiveResult>;
   /** Whether a pathname (no query string) is `options.path`, for middleware mounted at the root. */
   matchesPath(pathname: string): boolean;
@@ -45,236 +50,199 @@ export interface Platform {
   toText(bytes: Uint8Array): string;
 }
 
-const MINUTE = 60_000;
-const HOURS_48 = 48 * 60 * MINUTE;
-const FUTURE_SKEW_MS = 5 * MINUTE;
-const DIAGNOSIS_WINDOW_MS = 10_000;
-const DIAGNOSES_PER_WINDOW = 5;
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const OK_BODY = '{"ok":true}';
 const DUPLICATE_BODY = '{"ok":true,"duplicate":true}';
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const jsonHeaders = (): Record<string, string> => ({
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+});
 
-/** The in-memory store answers synchronously: awaiting only real promises saves a microtask turn per call. */
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
-  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+/** Refusals anyone can cause without the secret: logged at a bounded rate, since nothing proves who sent them. */
+const UNAUTHENTICATED = new Set<VobizWebhookErrorCode>([
+  'method_not_allowed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'body_unreadable',
+  'missing_signature',
+  'invalid_signature',
+]);
 
-const fail = (code: VobizWebhookErrorCode, message: string): never => {
-  throw new VobizWebhookError(code, message);
+const fail = (code: VobizWebhookErrorCode, message: string, cause?: unknown): never => {
+  throw new VobizWebhookError(code, message, cause === undefined ? undefined : { cause });
 };
 
 export function createReceiverWith(platform: Platform, options: VobizWebhookOptions): Receiver {
-  const {
-    secret,
-    on,
-    dedupeKey = (event: VobizEvent) => event.event_id,
-    maxEventAgeMs = HOURS_48,
-    maxBodyBytes = 1024 * 1024,
-    path = '/webhooks/vobiz',
-    logger = console,
-    leaseMs = MINUTE,
-    dedupeTtlMs = maxEventAgeMs === false ? HOURS_48 : maxEventAgeMs,
-    dedupe: dedupeOption,
-  } = options as Partial<VobizWebhookOptions>;
-
-  // Everything that can be decided once is decided here, not per request.
-  const secrets = normalizeSecrets(secret);
+  const { secrets, handlersFor, dedupe, dedupeKey, maxEventAgeMs, maxBodyBytes, path, log, leaseMs, dedupeTtlMs } =
+    resolveOptions(options);
   const verify = platform.verifier(secrets);
-  if (typeof on !== 'object' || on === null) {
-    throw new TypeError("vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} }.");
-  }
-  // Which handlers an event type runs, decided once per key of `on` as each is checked:
-  // its own handler, then 'call.*' for call events, then '*'. Types without their own
-  // key share a list.
-  const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
-  const wildcard = handlers['*'] ? [handlers['*']] : [];
-  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
-  const listsByType = new Map<string, EventHandler<VobizEvent>[]>();
-  // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
-  for (const [type, handler] of Object.entries(handlers)) {
-    if (handler !== undefined && typeof handler !== 'function') {
-      throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
-    }
-    if (handler === undefined || type === '*' || type === 'call.*') continue;
-    listsByType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
-  }
-  const positive = { maxBodyBytes, leaseMs, dedupeTtlMs, ...(maxEventAgeMs === false ? {} : { maxEventAgeMs }) };
-  for (const [name, value] of Object.entries(positive)) {
-    // A zero lease would let copies of one event run at once; a zero window would refuse everything.
-    if (!(typeof value === 'number' && value > 0)) {
-      throw new TypeError(`vobiz-webhooks: \`${name}\` must be a positive number, got ${String(value)}.`);
-    }
-  }
-  // The default store remembers as long as the age window is open: a replay older
-  // than the window is refused as stale, a younger one is found as a duplicate.
-  const dedupe = dedupeOption ?? memoryDedupeStore({ ttlMs: dedupeTtlMs });
-  if (!path.startsWith('/')) throw new TypeError(`vobiz-webhooks: \`path\` must start with '/', got '${path}'.`);
-  const log: Logger | undefined = logger === false ? undefined : logger;
-  const normalizedPath = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-
-  const handlersFor = (type: string): EventHandler<VobizEvent>[] =>
-    listsByType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
+  const explainMismatch = mismatchExplainer(log, secrets);
+  const reportDepartures = departureReporter(log);
+  const warnUnauthenticated = log === undefined ? undefined : rateLimitedWarn(log, 5, 10_000);
+  // Claim tokens: unique per claim, so a late release or complete touches only its own claim.
+  const tokenPrefix = `${globalThis.crypto.randomUUID()}:`;
+  let claims = 0;
 
   const tooLarge = () => fail('payload_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
 
+  /** Steps 1–3: method, content type, and the raw bytes within the limit. */
+  async function readBody(request: ReceiveRequest): Promise<{ bytes: Uint8Array; text: string | undefined }> {
+    if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
+      fail('method_not_allowed', `Method ${safeText(request.method, 16)} is not allowed; Vobiz delivers with POST.`);
+    }
+    const contentType = getHeader(request.headers, 'content-type');
+    if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
+      fail('unsupported_media_type', `Content-Type '${safeText(contentType, 64)}' is not JSON.`);
+    }
+    const declared = getHeader(request.headers, 'content-length');
+    if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
+    let raw: RawBody;
+    try {
+      raw = typeof request.rawBody === 'function' ? await request.rawBody(maxBodyBytes) : request.rawBody;
+    } catch (error) {
+      if (isVobizWebhookError(error)) throw error;
+      return fail('body_unreadable', 'The request body could not be read completely; the sender retries.', error);
+    }
+    const bytes = platform.toBytes(raw);
+    if (bytes.byteLength > maxBodyBytes) tooLarge();
+    return { bytes, text: typeof raw === 'string' ? raw : undefined };
+  }
+
+  /** Step 4: the signature, in constant time, under any of the secrets. */
+  async function authenticate(headers: HeaderSource, bytes: Uint8Array, text: string | undefined): Promise<void> {
+    const signature = getHeader(headers, 'x-webhook-signature');
+    const verified = signature === undefined || signature === '' ? false : verify(bytes, signature);
+    if (isPromiseLike(verified) ? await verified : verified) return;
+    // Development aid, computed only on failure: one warning naming the likely cause.
+    await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
+    if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
+    fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
+  }
+
+  /** Steps 7–8: the routing header agrees with the body, and the event is inside the age window. */
   function checkEvent(event: VobizEvent, headerType: string | undefined): void {
     if (headerType !== undefined && headerType !== event.event_type) {
-      fail('event_type_mismatch', `X-Webhook-Event '${headerType}' does not match the body's event_type '${event.event_type}'.`);
+      fail(
+        'event_type_mismatch',
+        `X-Webhook-Event '${safeText(headerType, 64)}' does not match the body's event_type ` +
+          `'${safeText(event.event_type, 64)}'.`,
+      );
     }
     if (maxEventAgeMs === false) return;
     const age = Date.now() - Date.parse(event.occurred_at);
     if (age > maxEventAgeMs || age < -FUTURE_SKEW_MS) {
       fail(
         'stale_event',
-        `occurred_at ${event.occurred_at} is outside the accepted window (${Math.round(maxEventAgeMs / MINUTE)} min old, 5 min ahead); ` +
-          'check the server clock, or raise maxEventAgeMs.',
+        `occurred_at ${event.occurred_at} is outside the accepted window (${Math.round(maxEventAgeMs / 60_000)} min old, ` +
+          '5 min ahead); check the server clock, or raise maxEventAgeMs.',
       );
     }
   }
 
-  const handlerFailed = (event: VobizEvent, reason: unknown): never => {
-    log?.error(`[vobiz-webhooks] handler for ${event.event_type} failed (event_id ${event.event_id}); answering 500 so Vobiz retries.`, reason);
-    return fail('handler_failed', 'A handler failed; the event was not acknowledged and will be retried.');
-  };
-
-  /**
-   * Runs every matching handler; the delivery succeeds only if all of them do. The
-   * usual case, one handler, costs no promise of its own when the handler is synchronous.
-   */
-  function runHandlers(event: VobizEvent, list: EventHandler<VobizEvent>[]): void | Promise<void> {
-    if (list.length > 1) {
-      return Promise.allSettled(list.map(async (handler) => handler(event))).then((outcomes) => {
-        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-        if (failed) handlerFailed(event, failed.reason);
-      });
-    }
-    let returned: unknown;
+  /** The key an event is deduped on, from the user's `dedupeKey`: a non-empty string, or the delivery fails and is retried. */
+  function keyOf(event: VobizEvent): string {
+    let key: unknown;
     try {
-      returned = (list[0] as EventHandler<VobizEvent>)(event);
-    } catch (reason) {
-      handlerFailed(event, reason);
+      key = dedupeKey(event);
+    } catch (error) {
+      log?.error('[vobiz-webhooks] dedupeKey threw; answering 500 so the sender retries.', error);
+      return fail('internal_error', 'The dedupe key could not be computed; the delivery will be retried.', error);
     }
-    if (isPromiseLike(returned)) return Promise.resolve(returned).then(() => undefined, (reason: unknown) => handlerFailed(event, reason));
+    if (typeof key === 'string' && key.length > 0) return key;
+    log?.error(
+      `[vobiz-webhooks] dedupeKey returned ${key === '' ? 'an empty string' : typeof key}, not a non-empty string; ` +
+        'answering 500 so the sender retries. Fix dedupeKey: every event needs its own key.',
+    );
+    return fail('internal_error', 'The dedupe key is not a non-empty string; the delivery will be retried.');
   }
 
-  const acknowledge = (event: VobizEvent, body = OK_BODY): ReceiveResult => ({ status: 200, headers: JSON_HEADERS, body, event });
-
-  async function handle(event: VobizEvent): Promise<ReceiveResult> {
-    const list = handlersFor(event.event_type);
-    if (list.length === 0) return acknowledge(event);
-    if (dedupe === false) {
-      const running = runHandlers(event, list);
-      if (running !== undefined) await running;
-      return acknowledge(event);
-    }
-
-    const key = dedupeKey(event);
-    let claim;
+  async function claim(store: DedupeStore, key: string, token: string) {
     try {
-      const pending = dedupe.claim(key, leaseMs);
-      claim = isPromiseLike(pending) ? await pending : pending;
+      const pending = store.claim(key, leaseMs, token);
+      return isPromiseLike(pending) ? await pending : pending;
     } catch (cause) {
-      log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so Vobiz retries.', cause);
-      throw new VobizWebhookError('store_unavailable', 'The dedupe store is unavailable; retry later.', { cause });
+      log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so the sender retries.', cause);
+      return fail('store_unavailable', 'The dedupe store is unavailable; retry later.', cause);
     }
-    if (claim === 'done') return acknowledge(event, DUPLICATE_BODY);
-    if (claim === 'processing') {
-      // Not 200: the first copy may still fail, and a 200 here would lose the event.
-      fail('in_progress', 'This event is being processed by another delivery; retry later.');
+  }
+
+  /** Steps 9–11: claim the event, run its handlers, then complete the claim, or release it so a retry is handled. */
+  async function handle(event: VobizEvent, list: HandlerList): Promise<ReceiveResult> {
+    if (dedupe === false) {
+      const running = runHandlers(event, list, log);
+      if (running !== undefined) await running;
+      return acknowledge(event, OK_BODY);
     }
+    const key = keyOf(event);
+    const token = tokenPrefix + ++claims;
+    const claimed = await claim(dedupe, key, token);
+    if (claimed === 'done') return acknowledge(event, DUPLICATE_BODY);
+    // Not 200: the first copy may still fail, and a 200 here would lose the event.
+    if (claimed === 'processing') fail('in_progress', 'This event is being processed by another delivery; retry later.');
 
     try {
-      const running = runHandlers(event, list);
+      const running = runHandlers(event, list, log);
       if (running !== undefined) await running;
     } catch (error) {
       try {
-        await dedupe.release(key);
+        await dedupe.release(key, token);
       } catch (cause) {
         log?.error('[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.', cause);
       }
       throw error;
     }
     try {
-      const completed = dedupe.complete(key, dedupeTtlMs);
+      const completed = dedupe.complete(key, dedupeTtlMs, token);
       if (isPromiseLike(completed)) await completed;
     } catch (cause) {
       // The work is done: acknowledge it. A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
     }
-    return acknowledge(event);
+    return acknowledge(event, OK_BODY);
   }
 
-  // A few explanations per 10 s window: a flood of forged requests must not become a
-  // flood of extra HMACs and log lines, even where NODE_ENV was left unset.
-  let windowEndsAt = 0;
-  let explained = 0;
-  let undiagnosed = 0;
-  async function diagnose(log: Logger, signature: string | undefined, body: RawBody, bodyWasDecoded: boolean): Promise<void> {
-    const now = Date.now();
-    if (now >= windowEndsAt) {
-      windowEndsAt = now + DIAGNOSIS_WINDOW_MS;
-      explained = 0;
-    }
-    if (explained >= DIAGNOSES_PER_WINDOW) {
-      undiagnosed++;
-      return;
-    }
-    explained++;
-    const skipped =
-      undiagnosed > 0 ? `\n  (${undiagnosed} earlier mismatches were not explained: at most ${DIAGNOSES_PER_WINDOW} explanations every 10 s.)` : '';
-    undiagnosed = 0;
-    log.warn((await explainSignatureMismatch({ signature, body, bodyWasDecoded, secret: secrets })) + skipped);
-  }
+  const acknowledge = (event: VobizEvent, body: string): ReceiveResult => ({
+    status: 200,
+    headers: jsonHeaders(),
+    body,
+    event,
+  });
 
-  function refuse(error: unknown, event: VobizEvent | undefined): ReceiveResult {
-    const known =
-      error instanceof VobizWebhookError
-        ? error
-        : new VobizWebhookError('handler_failed', 'The delivery could not be processed.', { cause: error });
-    if (!(error instanceof VobizWebhookError)) log?.error('[vobiz-webhooks] unexpected error', error);
-    else if (known.status < 500) log?.warn(`[vobiz-webhooks] ${known.status} ${known.code}: ${known.message}`);
-    const headers: Record<string, string> = { ...JSON_HEADERS };
-    if (known.code === 'method_not_allowed') headers.allow = 'POST';
-    if (known.code === 'in_progress' || known.code === 'store_unavailable') headers['retry-after'] = '5';
-    const body = JSON.stringify({ ok: false, error: { code: known.code, message: known.message } });
-    return { status: known.status, headers, body, error: known, ...(event ? { event } : {}) };
+  function refuse(thrown: unknown, event: VobizEvent | undefined): ReceiveResult {
+    let error: VobizWebhookError;
+    if (isVobizWebhookError(thrown)) {
+      error = thrown;
+      const line = `[vobiz-webhooks] ${error.status} ${error.code}: ${error.message}`;
+      if (UNAUTHENTICATED.has(error.code)) warnUnauthenticated?.(line);
+      else if (error.status < 500) log?.warn(line);
+    } else {
+      log?.error('[vobiz-webhooks] unexpected error; answering 500 so the sender retries.', thrown);
+      error = new VobizWebhookError('internal_error', 'The delivery could not be processed; it will be retried.', {
+        cause: thrown,
+      });
+    }
+    const headers = { ...jsonHeaders(), ...errorHeaders[error.code] };
+    const body = JSON.stringify({ ok: false, error: { code: error.code, message: error.message } });
+    return { status: error.status, headers, body, error, ...(event ? { event } : {}) };
   }
 
   return {
-    path: normalizedPath,
+    path,
     matchesPath(pathname) {
-      return pathname === normalizedPath || (pathname.length === normalizedPath.length + 1 && pathname === `${normalizedPath}/`);
+      return pathname === path || (pathname.length === path.length + 1 && pathname === `${path}/`);
     },
     async receive(request) {
       let event: VobizEvent | undefined;
       try {
         // The order matters: nothing untrusted is parsed before the signature holds.
-        if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
-          fail('method_not_allowed', `Method ${request.method} is not allowed; Vobiz delivers with POST.`);
-        }
-        const contentType = getHeader(request.headers, 'content-type');
-        if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
-          fail('unsupported_media_type', `Content-Type '${contentType.slice(0, 100)}' is not JSON.`);
-        }
-        const declared = getHeader(request.headers, 'content-length');
-        if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
-        const raw = typeof request.rawBody === 'function' ? await request.rawBody(maxBodyBytes) : request.rawBody;
-        const bytes = platform.toBytes(raw);
-        if (bytes.byteLength > maxBodyBytes) tooLarge();
-        const text = typeof raw === 'string' ? raw : undefined;
-
-        const signature = getHeader(request.headers, 'x-webhook-signature');
-        const verified = signature === undefined || signature === '' ? false : verify(bytes, signature);
-        if (!(isPromiseLike(verified) ? await verified : verified)) {
-          // Development aid, computed only on failure: one warning naming the likely cause.
-          if (log && signatureDiagnosticsEnabled()) await diagnose(log, signature, text ?? bytes, text !== undefined);
-          if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
-          fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
-        }
-
+        const { bytes, text } = await readBody(request);
+        await authenticate(request.headers, bytes, text);
         event = parseEnvelope(text ?? platform.toText(bytes));
+        reportDepartures(event);
         checkEvent(event, getHeader(request.headers, 'x-webhook-event'));
-        return await handle(event);
+        const list = handlersFor(event.event_type);
+        if (list.length === 0) return acknowledge(event, OK_BODY);
+        return await handle(event, list);
       } catch (error) {
         return refuse(error, event);
       }

@@ -1,221 +1,274 @@
 import { z } from 'zod';
 
 /*
- * Wire schemas for what Vobiz sends. Two rules keep them from losing events:
- * every object keeps keys we do not know (Meta adds fields all the time), and every
- * enum-like field (message type, status, call event…) is an open string whose known
- * values only serve autocompletion. Only what identifies an item is required.
+ * The wire format, in two layers (docs/architecture.md, "Payloads").
+ *
+ * The envelope is strict: it is Vobiz's own, and without it there is no event to
+ * route or dedupe. Failing it is `400 invalid_envelope`.
+ *
+ * Below the envelope the schemas describe WhatsApp data as Meta documents it, and
+ * are only ever used to *report* where a signed payload departs from that (see
+ * `departures.ts`): a payload is never refused. Their TypeScript types are wider
+ * than what they check, including the variants real senders were seen to send
+ * (numeric timestamps, `null` for absent fields, items without an `id`), so a type
+ * never promises what the wire does not. Every object keeps unknown keys, and every
+ * enum-like field is an open string whose known values serve autocompletion only.
  */
 
-/** A string typed as one of the known values, while accepting any other at runtime. */
+/** Checked as `schema` (Meta's documented type); typed as `T`, which adds what real senders were seen to send. */
+const typedAs = <T>(schema: z.ZodType): z.ZodType<T> => schema as unknown as z.ZodType<T>;
+
+/** Documented optional; typed to allow `null`, which some senders put for an absent field. */
+const optional = <S extends z.ZodType>(schema: S) =>
+  schema.optional() as unknown as z.ZodOptional<z.ZodType<z.output<S> | null>>;
+
+/** Documented as required, yet seen missing: checked as required, typed as optional. */
+const seenMissing = <S extends z.ZodType>(schema: S) => schema as unknown as z.ZodOptional<S>;
+
+/** A string typed as one of the known values, while any other is accepted everywhere. */
 const openString = <T extends string>() => z.string() as unknown as z.ZodType<T | (string & {})>;
 
 const str = z.string();
-const strOrNum = z.union([z.string(), z.number()]);
+/** Unix seconds, documented as a string of digits; some senders send a number. */
+const unixTime = typedAs<string | number>(str);
+/** Documented as a number; some SDKs and senders use strings. */
+const numberOrString = typedAs<number | string>(z.number());
 
 export const metaErrorSchema = z.looseObject({
-  code: z.number().optional(),
-  title: str.optional(),
-  message: str.optional(),
-  error_data: z.looseObject({ details: str.optional() }).optional(),
-  href: str.optional(),
+  code: optional(numberOrString),
+  title: optional(str),
+  message: optional(str),
+  error_data: optional(z.looseObject({ details: optional(str) })),
+  href: optional(str),
 });
 
 export const contactSchema = z.looseObject({
-  wa_id: str.optional(),
-  user_id: str.optional(),
-  parent_user_id: str.optional(),
-  profile: z.looseObject({ name: str.optional(), username: str.optional() }).optional(),
+  wa_id: optional(str),
+  user_id: optional(str),
+  parent_user_id: optional(str),
+  profile: optional(z.looseObject({ name: optional(str), username: optional(str) })),
 });
 
-const mediaShape = {
+const media = {
   id: str,
-  mime_type: str.optional(),
-  sha256: str.optional(),
-  caption: str.optional(),
-  url: str.optional(),
+  mime_type: optional(str),
+  sha256: optional(str),
+  caption: optional(str),
+  url: optional(str),
 };
 
 export type MessageType =
-  | 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts'
-  | 'button' | 'interactive' | 'reaction' | 'order' | 'system' | 'unsupported'
-  | 'request_welcome' | 'edit' | 'revoke' | 'unknown';
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contacts'
+  | 'button'
+  | 'interactive'
+  | 'reaction'
+  | 'order'
+  | 'system'
+  | 'unsupported'
+  | 'request_welcome'
+  | 'edit'
+  | 'revoke'
+  | 'unknown';
 
 export type InteractiveType = 'button_reply' | 'list_reply' | 'nfm_reply' | 'call_permission_reply';
 
-export const messageSchema = z.looseObject({
-  from: str.optional(),
+const errors = optional(z.array(metaErrorSchema));
+
+const messageShape = {
+  from: optional(str),
   id: str,
-  timestamp: str,
-  type: openString<MessageType>(),
-  context: z
-    .looseObject({
-      from: str.optional(),
-      id: str.optional(),
-      forwarded: z.boolean().optional(),
-      frequently_forwarded: z.boolean().optional(),
-      referred_product: z.looseObject({ catalog_id: str.optional(), product_retailer_id: str.optional() }).optional(),
-    })
-    .optional(),
-  referral: z.looseObject({ source_url: str.optional(), source_type: str.optional(), source_id: str.optional() }).optional(),
-  errors: z.array(metaErrorSchema).optional(),
-  text: z.looseObject({ body: str }).optional(),
-  image: z.looseObject(mediaShape).optional(),
-  video: z.looseObject(mediaShape).optional(),
-  audio: z.looseObject({ ...mediaShape, voice: z.boolean().optional() }).optional(),
-  document: z.looseObject({ ...mediaShape, filename: str.optional() }).optional(),
-  sticker: z.looseObject({ ...mediaShape, animated: z.boolean().optional() }).optional(),
-  location: z
-    .looseObject({ latitude: strOrNum, longitude: strOrNum, name: str.optional(), address: str.optional(), url: str.optional() })
-    .optional(),
-  contacts: z
-    .array(
+  timestamp: unixTime,
+  // A contacts message from some senders comes without `type`.
+  type: seenMissing(openString<MessageType>()),
+  context: optional(
+    z.looseObject({
+      from: optional(str),
+      id: optional(str),
+      forwarded: optional(z.boolean()),
+      frequently_forwarded: optional(z.boolean()),
+      referred_product: optional(
+        z.looseObject({ catalog_id: optional(str), product_retailer_id: optional(str) }),
+      ),
+    }),
+  ),
+  referral: optional(
+    z.looseObject({
+      source_url: optional(str),
+      source_type: optional(str),
+      source_id: optional(str),
+      headline: optional(str),
+      body: optional(str),
+      media_type: optional(str),
+      image_url: optional(str),
+      video_url: optional(str),
+      thumbnail_url: optional(str),
+      ctwa_clid: optional(str),
+    }),
+  ),
+  errors,
+  text: optional(z.looseObject({ body: str })),
+  image: optional(z.looseObject(media)),
+  video: optional(z.looseObject(media)),
+  audio: optional(z.looseObject({ ...media, voice: optional(z.boolean()) })),
+  document: optional(z.looseObject({ ...media, id: seenMissing(str), filename: optional(str) })),
+  sticker: optional(z.looseObject({ ...media, animated: optional(z.boolean()) })),
+  location: optional(
+    z.looseObject({
+      latitude: numberOrString,
+      longitude: numberOrString,
+      name: optional(str),
+      address: optional(str),
+      url: optional(str),
+    }),
+  ),
+  contacts: optional(
+    z.array(
       z.looseObject({
-        name: z.looseObject({ formatted_name: str.optional(), first_name: str.optional(), last_name: str.optional() }).optional(),
-        phones: z.array(z.looseObject({ phone: str.optional(), wa_id: str.optional(), type: str.optional() })).optional(),
-        emails: z.array(z.looseObject({ email: str.optional(), type: str.optional() })).optional(),
+        name: optional(
+          z.looseObject({ formatted_name: optional(str), first_name: optional(str), last_name: optional(str) }),
+        ),
+        phones: optional(z.array(z.looseObject({ phone: optional(str), wa_id: optional(str), type: optional(str) }))),
+        emails: optional(z.array(z.looseObject({ email: optional(str), type: optional(str) }))),
       }),
-    )
-    .optional(),
-  button: z.looseObject({ payload: str.optional(), text: str.optional() }).optional(),
-  interactive: z
-    .looseObject({
+    ),
+  ),
+  button: optional(z.looseObject({ payload: optional(str), text: optional(str) })),
+  interactive: optional(
+    z.looseObject({
       type: openString<InteractiveType>(),
-      button_reply: z.looseObject({ id: str, title: str.optional() }).optional(),
-      list_reply: z.looseObject({ id: str, title: str.optional(), description: str.optional() }).optional(),
-      nfm_reply: z.looseObject({ response_json: str, body: str.optional(), name: str.optional() }).optional(),
-    })
-    .optional(),
-  reaction: z.looseObject({ message_id: str, emoji: str.optional() }).optional(),
-  order: z
-    .looseObject({
-      catalog_id: str.optional(),
-      text: str.optional(),
-      product_items: z
-        .array(
+      button_reply: optional(z.looseObject({ id: str, title: optional(str) })),
+      list_reply: optional(z.looseObject({ id: str, title: optional(str), description: optional(str) })),
+      nfm_reply: optional(z.looseObject({ response_json: str, body: optional(str), name: optional(str) })),
+      call_permission_reply: optional(z.looseObject({ response: optional(str), expiration_timestamp: optional(unixTime) })),
+    }),
+  ),
+  reaction: optional(z.looseObject({ message_id: str, emoji: optional(str) })),
+  order: optional(
+    z.looseObject({
+      catalog_id: optional(str),
+      text: optional(str),
+      product_items: optional(
+        z.array(
           z.looseObject({
-            product_retailer_id: str.optional(),
-            quantity: strOrNum.optional(),
-            item_price: strOrNum.optional(),
-            currency: str.optional(),
+            product_retailer_id: optional(str),
+            quantity: optional(numberOrString),
+            item_price: optional(numberOrString),
+            currency: optional(str),
           }),
-        )
-        .optional(),
-    })
-    .optional(),
-  system: z.looseObject({ body: str.optional(), wa_id: str.optional(), type: str.optional() }).optional(),
-});
+        ),
+      ),
+    }),
+  ),
+  system: optional(z.looseObject({ body: optional(str), wa_id: optional(str), type: optional(str) })),
+};
+
+export const messageSchema = z.looseObject(messageShape);
+
+/** A message the business sent from the WhatsApp Business app, echoed to the API (`smb_message_echoes`). */
+export const messageEchoSchema = z.looseObject({ ...messageShape, to: optional(str) });
 
 export type StatusValue =
-  | 'sent' | 'delivered' | 'read' | 'failed' | 'played' | 'deleted'
-  | 'RINGING' | 'ACCEPTED' | 'REJECTED';
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'played'
+  | 'deleted'
+  | 'RINGING'
+  | 'ACCEPTED'
+  | 'REJECTED';
 
 export const statusSchema = z.looseObject({
   id: str,
   status: openString<StatusValue>(),
-  timestamp: str,
-  type: str.optional(),
-  recipient_id: str.optional(),
-  recipient_user_id: str.optional(),
-  biz_opaque_callback_data: str.optional(),
-  conversation: z
-    .looseObject({
+  timestamp: unixTime,
+  type: optional(str),
+  recipient_id: optional(str),
+  recipient_user_id: optional(str),
+  biz_opaque_callback_data: optional(str),
+  conversation: optional(
+    z.looseObject({
       id: str,
-      expiration_timestamp: str.optional(),
-      origin: z.looseObject({ type: str }).optional(),
-    })
-    .optional(),
-  pricing: z
-    .looseObject({ billable: z.boolean().optional(), pricing_model: str.optional(), category: str.optional(), type: str.optional() })
-    .optional(),
-  errors: z.array(metaErrorSchema).optional(),
+      expiration_timestamp: optional(unixTime),
+      origin: optional(z.looseObject({ type: str })),
+    }),
+  ),
+  pricing: optional(
+    z.looseObject({
+      billable: optional(z.boolean()),
+      pricing_model: optional(str),
+      category: optional(str),
+      type: optional(str),
+    }),
+  ),
+  errors,
 });
 
 export type CallEventName = 'connect' | 'terminate' | 'status_change';
 
 export const callSchema = z.looseObject({
-  id: str,
+  id: seenMissing(str),
   event: openString<CallEventName>(),
-  from: str.optional(),
-  to: str.optional(),
-  timestamp: str.optional(),
-  direction: openString<'USER_INITIATED' | 'BUSINESS_INITIATED'>().optional(),
-  status: openString<'ringing' | 'COMPLETED' | 'FAILED'>().optional(),
-  session: z.looseObject({ sdp_type: openString<'offer' | 'answer'>(), sdp: str }).optional(),
-  start_time: strOrNum.optional(),
-  end_time: strOrNum.optional(),
-  duration: strOrNum.optional(),
-  errors: z.array(metaErrorSchema).optional(),
+  from: optional(str),
+  to: optional(str),
+  timestamp: optional(unixTime),
+  direction: optional(openString<'USER_INITIATED' | 'BUSINESS_INITIATED'>()),
+  status: optional(openString<'ringing' | 'COMPLETED' | 'FAILED'>()),
+  session: optional(z.looseObject({ sdp_type: openString<'offer' | 'answer'>(), sdp: str })),
+  start_time: optional(unixTime),
+  end_time: optional(unixTime),
+  duration: optional(numberOrString),
+  errors,
 });
 
-/** The WhatsApp change `value`: the payload shape Vobiz's prose describes. */
+/**
+ * The WhatsApp change `value`, the payload shape Vobiz's prose describes. The
+ * on-premises WhatsApp Business API body (`contacts`, `messages`, `statuses`, `errors`
+ * at the top, no `messaging_product` or `metadata`) is the same shape.
+ */
 export const changeValueSchema = z.looseObject({
-  // A value never has `entry`: this is what tells the two payload shapes apart.
+  // A value never has `entry`: this is what tells the two payload shapes apart in a union.
   entry: z.undefined().optional(),
-  messaging_product: str.optional(),
-  metadata: z.looseObject({ display_phone_number: str.optional(), phone_number_id: str.optional() }).optional(),
-  contacts: z.array(contactSchema).optional(),
-  messages: z.array(messageSchema).optional(),
-  statuses: z.array(statusSchema).optional(),
-  calls: z.array(callSchema).optional(),
-  errors: z.array(metaErrorSchema).optional(),
+  messaging_product: optional(str),
+  metadata: optional(z.looseObject({ display_phone_number: optional(str), phone_number_id: optional(str) })),
+  contacts: optional(z.array(contactSchema)),
+  messages: optional(z.array(messageSchema)),
+  statuses: optional(z.array(statusSchema)),
+  calls: optional(z.array(callSchema)),
+  message_echoes: optional(z.array(messageEchoSchema)),
+  errors,
 });
 
-/** The whole Meta webhook object: the payload shape every Vobiz docs example carries. */
+/** The whole Meta webhook object, the payload shape every Vobiz docs example carries. */
 export const metaObjectSchema = z.looseObject({
   object: str,
   entry: z.array(
     z.looseObject({
-      id: str.optional(),
-      time: z.number().optional(),
+      id: optional(str),
+      time: optional(numberOrString),
       changes: z.array(z.looseObject({ field: str, value: changeValueSchema })),
     }),
   ),
 });
 
-/** Either payload shape; both occur in Vobiz's documentation. */
+/** Either payload shape (a Meta object has `entry`); both occur in Vobiz's documentation. */
 export const whatsappPayloadSchema = z.union([metaObjectSchema, changeValueSchema]);
 
-/** The payload of an event type this version does not know yet: any JSON object. */
-export const unknownPayloadSchema = z.record(z.string(), z.unknown());
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Fields common to every delivery; `payload` is checked per event family by `parseEnvelope`. */
-export const envelopeBaseSchema = z.looseObject({
+/** Every delivery Vobiz sends, any event type (also ones added after this version). */
+export const envelopeSchema = z.looseObject({
   event_id: str.min(1),
   event_type: str.min(1),
   account_id: str,
   occurred_at: z.iso.datetime({ offset: true }),
-  payload: z.unknown(),
+  payload: z.custom<Record<string, unknown>>(isJsonObject, 'expected a JSON object'),
 });
-
-const eventSchema = <T extends z.ZodType<string>, P extends z.ZodType>(eventType: T, payload: P) =>
-  envelopeBaseSchema.extend({ event_type: eventType, payload });
-
-export const messageInboundEventSchema = eventSchema(z.literal('message.inbound'), whatsappPayloadSchema);
-export const messageStatusEventSchema = eventSchema(z.literal('message.status'), whatsappPayloadSchema);
-export const callEventSchema = eventSchema(
-  z.string().startsWith('call.') as unknown as z.ZodType<`call.${string}`>,
-  whatsappPayloadSchema,
-);
-/** The event family an `event_type` belongs to; `other` is any type this version does not know. */
-export type EventFamily = 'message.inbound' | 'message.status' | 'call' | 'other';
-export const eventFamily = (eventType: string): EventFamily =>
-  eventType === 'message.inbound' || eventType === 'message.status'
-    ? eventType
-    : eventType.startsWith('call.')
-      ? 'call'
-      : 'other';
-
-// Known families must never fall through to this permissive schema.
-export const unknownEventSchema = eventSchema(
-  z.string().min(1).refine((type) => eventFamily(type) === 'other', 'a known event type with an invalid payload'),
-  unknownPayloadSchema,
-);
-
-/** Every delivery Vobiz may send, including event types added after this version. */
-export const envelopeSchema = z.union([
-  messageInboundEventSchema,
-  messageStatusEventSchema,
-  callEventSchema,
-  unknownEventSchema,
-]);

@@ -3,6 +3,7 @@ import type {
   callSchema,
   changeValueSchema,
   contactSchema,
+  messageEchoSchema,
   messageSchema,
   metaErrorSchema,
   metaObjectSchema,
@@ -12,6 +13,8 @@ export type { CallEventName, InteractiveType, MessageType, StatusValue } from '.
 import type { DedupeStore } from './dedupe';
 
 export type Message = z.infer<typeof messageSchema>;
+/** A message the business sent from the WhatsApp Business app, echoed to the API. */
+export type MessageEcho = z.infer<typeof messageEchoSchema>;
 export type Status = z.infer<typeof statusSchema>;
 export type Call = z.infer<typeof callSchema>;
 export type Contact = z.infer<typeof contactSchema>;
@@ -20,7 +23,7 @@ export type MetaError = z.infer<typeof metaErrorSchema>;
 export type ChangeValue = z.infer<typeof changeValueSchema>;
 /** The whole Meta webhook object (`{ object, entry: [{ id, changes: [{ field, value }] }] }`). */
 export type MetaObject = z.infer<typeof metaObjectSchema>;
-/** Vobiz sends either shape: read it through `messagesOf` & co. rather than by hand. */
+/** Vobiz sends either shape (the change value also covers on-premises bodies): read it through `messagesOf` & co. */
 export type WhatsAppPayload = MetaObject | ChangeValue;
 
 interface Envelope<Type extends string, Payload> {
@@ -74,7 +77,7 @@ export interface VobizWebhookOptions {
   on: EventHandlers;
   /** Where claims and completed event ids live. Default: `memoryDedupeStore()`; `false` disables dedupe. */
   dedupe?: DedupeStore | false;
-  /** Default `event => event.event_id`. */
+  /** Default `event => event.event_id`. Must return a non-empty string (anything else is answered 500 `internal_error`). */
   dedupeKey?: (event: VobizEvent) => string;
   /** Reject `occurred_at` older than this, or more than 5 minutes ahead. Default 48 h; `false` disables. */
   maxEventAgeMs?: number | false;
@@ -86,6 +89,10 @@ export interface VobizWebhookOptions {
   logger?: Logger | false;
   /** How long a claim blocks copies of an event while its handlers run. Default 60 s. */
   leaseMs?: number;
-  /** How long a handled event is remembered. Default `maxEventAgeMs` (48 h). */
+  /**
+   * How long a handled event is remembered. Default: the whole accepted window,
+   * `maxEventAgeMs` plus the 5 minutes an event may be ahead; shorter is refused, since a
+   * replay inside the window would then be handled again.
+   */
   dedupeTtlMs?: number;
 }

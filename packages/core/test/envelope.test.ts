@@ -1,5 +1,6 @@
 import { envelopeSchema, parseEnvelope, VobizWebhookError, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
+import { departuresOf } from '../src/departures';
 
 /** Runs parseEnvelope and returns the VobizWebhookError it threw. */
 function refusal(input: unknown): VobizWebhookError {
@@ -111,13 +112,13 @@ describe('parseEnvelope', () => {
       what: 'a message without an id',
       type: 'message.inbound',
       payload: { messages: [{ timestamp: '1', type: 'text' }] },
-      path: 'payload.messages.0.id',
+      path: 'payload.messages[].id',
     },
     {
       what: 'a status whose status is a number',
       type: 'message.status',
       payload: { statuses: [{ id: 'wamid.1', timestamp: '1', status: 3 }] },
-      path: 'payload.statuses.0.status',
+      path: 'payload.statuses[].status',
     },
     {
       what: 'a Meta object whose entry is not a list',
@@ -129,28 +130,61 @@ describe('parseEnvelope', () => {
       what: 'a call without an event',
       type: 'call.connect',
       payload: { calls: [{ id: 'wacid.1' }] },
-      path: 'payload.calls.0.event',
+      path: 'payload.calls[].event',
     },
     {
       what: 'a Meta object with a bad message deep inside',
       type: 'message.inbound',
-      payload: { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: [{ id: 'wamid.1', type: 'text' }] } }] }] },
-      path: 'payload.entry.0.changes.0.value.messages.0.timestamp',
+      payload: {
+        object: 'whatsapp_business_account',
+        entry: [{ changes: [{ field: 'messages', value: { messages: [{ id: 'wamid.1', type: 'text' }] } }] }],
+      },
+      path: 'payload.entry[].changes[].value.messages[].timestamp',
     },
-    { what: 'a payload that is a string', type: 'message.inbound', payload: 'hello', path: 'payload' },
-    { what: 'an unknown type with an array payload', type: 'account.update', payload: [1, 2], path: 'payload' },
-  ])('invalid_envelope for a known type with $what, with a path in the message', ({ type, payload, path }) => {
-    const error = refusal({ ...docsExample, event_type: type, payload });
-    expect(error.code).toBe('invalid_envelope');
-    expect(error.message).toContain(type);
-    expect(error.message).toContain(path);
+    {
+      what: 'a numeric timestamp',
+      type: 'message.status',
+      payload: { statuses: [{ id: 'wamid.1', timestamp: 1700000000, status: 'read' }] },
+      path: 'payload.statuses[].timestamp',
+    },
+    {
+      what: 'null for an absent field',
+      type: 'message.inbound',
+      payload: { messages: [{ id: 'wamid.1', timestamp: '1', type: 'text', text: { body: 'hi' }, context: null }] },
+      path: 'payload.messages[].context',
+    },
+  ])('accepts a known type with $what as sent, and names the departure at $path', ({ type, payload, path }) => {
+    const event = parseEnvelope({ ...docsExample, event_type: type, payload });
+    expect(event.payload).toEqual(payload);
+    expect(departuresOf(event).map((departure) => departure.path)).toContain(path);
   });
 
-  it('never lets a known event type fall through to the permissive unknown-type schema', () => {
-    const bad = { ...docsExample, payload: { messages: 'not a list' } };
-    expect(refusal(bad).code).toBe('invalid_envelope');
-    expect(envelopeSchema.safeParse(bad).success).toBe(false);
-    expect(envelopeSchema.safeParse(docsExample).success).toBe(true);
+  it('finds no departure in the docs example, nor in an unknown event type', () => {
+    expect(departuresOf(parseEnvelope(docsExample))).toEqual([]);
+    expect(departuresOf(parseEnvelope({ ...docsExample, event_type: 'account.update', payload: { x: [null] } }))).toEqual([]);
+  });
+
+  it.each([
+    { what: 'a payload that is a string', type: 'message.inbound', payload: 'hello' },
+    { what: 'a payload that is an array', type: 'account.update', payload: [1, 2] },
+    { what: 'a payload that is null', type: 'message.status', payload: null },
+    { what: 'no payload', type: 'call.connect', payload: undefined },
+  ])('invalid_envelope for $what: the envelope stays strict', ({ type, payload }) => {
+    const error = refusal({ ...docsExample, event_type: type, payload });
+    expect(error.code).toBe('invalid_envelope');
+    expect(error.message).toContain('payload');
+    expect(envelopeSchema.safeParse({ ...docsExample, event_type: type, payload }).success).toBe(false);
+  });
+
+  it('returns the parsed value itself, keys in the order sent, with a leading byte order mark ignored', () => {
+    const text = JSON.stringify({ payload: { z: 1, a: 2 }, occurred_at: docsExample.occurred_at, event_id: 'e', event_type: 'x.y', account_id: 'MA' });
+    for (const input of ['\ufeff' + text, new TextEncoder().encode('\ufeff' + text)]) {
+      const event = parseEnvelope(input);
+      expect(Object.keys(event)).toEqual(['payload', 'occurred_at', 'event_id', 'event_type', 'account_id']);
+      expect(Object.keys(event.payload as object)).toEqual(['z', 'a']);
+    }
+    const parsed = JSON.parse(text);
+    expect(parseEnvelope(parsed)).toBe(parsed);
   });
 
   it('parses every event createTestEvent builds (round trip through JSON)', () => {

@@ -1,4 +1,4 @@
-import { callsOf, contactsOf, messagesOf, parseEnvelope, statusesOf, valuesOf, type VobizEvent } from '@vobiz-webhooks/core';
+import { callsOf, contactsOf, errorsOf, messageEchoesOf, messagesOf, parseEnvelope, statusesOf, valuesOf, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
 
 const metadata = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
@@ -83,5 +83,74 @@ describe('payload helpers', () => {
     const event = createTestEvent('call.status_change', { status: 'ACCEPTED' });
     expect(statusesOf(event)).toEqual([expect.objectContaining({ type: 'call', status: 'ACCEPTED' })]);
     expect(callsOf(event)).toEqual([]);
+  });
+});
+
+describe('errorsOf, messageEchoesOf, and the on-premises shape', () => {
+  const envelope = (payload: object, event_type = 'message.inbound'): VobizEvent =>
+    parseEnvelope({ event_id: 'e1', event_type, account_id: 'MA_1', occurred_at: '2026-03-25T10:00:00Z', payload });
+  const outOfBand = { code: 131056, title: 'Pair rate limit hit', message: 'Pair rate limit hit' };
+  const callError = { code: 138006, title: 'Call failed' };
+
+  it('errorsOf gives value-level errors, then each call’s errors, value by value, across entries', () => {
+    const event = envelope(
+      {
+        object: 'whatsapp_business_account',
+        entry: [
+          { id: 'w1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, errors: [outOfBand] } }] },
+          {
+            id: 'w2',
+            changes: [
+              {
+                field: 'calls',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata,
+                  errors: [{ code: 1 }],
+                  calls: [{ id: 'wacid.1', event: 'terminate', errors: [callError] }, { id: 'wacid.2', event: 'terminate' }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+      'call.terminate',
+    );
+    expect(errorsOf(event)).toEqual([outOfBand, { code: 1 }, callError]);
+  });
+
+  it('errorsOf leaves a status’s own errors on the status', () => {
+    const failed = { ...status(1, 'failed'), errors: [{ code: 131049, title: 'Not delivered' }] };
+    const event = envelope({ messaging_product: 'whatsapp', metadata, statuses: [failed] }, 'message.status');
+    expect(errorsOf(event)).toEqual([]);
+    expect(statusesOf(event)[0]?.errors).toEqual(failed.errors);
+  });
+
+  it('messageEchoesOf gives every message_echoes item', () => {
+    const echo = { from: '15550783881', to: '16505551234', id: 'wamid.echo', timestamp: '1700000000', type: 'text', text: { body: 'sent from the app' } };
+    const event = envelope(
+      {
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'w1', changes: [{ field: 'smb_message_echoes', value: { messaging_product: 'whatsapp', metadata, message_echoes: [echo, { ...echo, id: 'wamid.echo2' }] } }] }],
+      },
+      'message.echo',
+    );
+    expect(messageEchoesOf(event).map((item) => item.id)).toEqual(['wamid.echo', 'wamid.echo2']);
+    expect(messagesOf(event)).toEqual([]);
+  });
+
+  it('reads the on-premises body (messages, statuses, contacts and errors at the top, no entry)', () => {
+    const onPremises = {
+      contacts: [{ profile: { name: 'Kerry' }, wa_id: '16315551181' }],
+      messages: [{ from: '16315551181', id: 'ABGGFlA5FpafAgo6EhgEsTo', timestamp: '1518694235', type: 'text', text: { body: 'hi' } }],
+      statuses: [{ id: 'gBGGFlA5FpafAgkOuJbRq54qwbM', recipient_id: '16315551181', status: 'read', timestamp: '1518694700' }],
+      errors: [{ code: 1014, title: 'Internal error', details: 'Upload failed on bad image' }],
+    };
+    const event = envelope(onPremises);
+    expect(messagesOf(event)).toEqual(onPremises.messages);
+    expect(statusesOf(event)).toEqual(onPremises.statuses);
+    expect(contactsOf(event)).toEqual(onPremises.contacts);
+    expect(errorsOf(event)).toEqual(onPremises.errors);
+    expect(valuesOf(event)).toEqual([onPremises]);
   });
 });

@@ -98,10 +98,10 @@ describe('createReceiver', () => {
     expect(result.status).toBe(accepted ? 200 : 415);
   });
 
-  it('a reader that fails unexpectedly is answered 500, never thrown to the framework', async () => {
+  it('a reader that fails is answered 400 body_unreadable (the sender retries), never thrown to the framework', async () => {
     const result = await receiverWith().receive({ method: 'POST', headers: {}, rawBody: () => Promise.reject(new Error('socket hang up')) });
-    expect(result.status).toBe(500);
-    expect(result.error?.code).toBe('handler_failed');
+    expect(result.status).toBe(400);
+    expect(result.error?.code).toBe('body_unreadable');
     expect(parsed(result.body).error?.message).not.toContain('socket hang up');
   });
 
@@ -116,23 +116,23 @@ describe('createReceiver', () => {
     expect(custom.matchesPath('/hooks/wa/')).toBe(true);
   });
 
-  it('completes with dedupeTtlMs (default: maxEventAgeMs, 48 h) and claims with leaseMs (default 60 s)', async () => {
+  it('completes with dedupeTtlMs (default: the whole window, 48 h + 5 min) and claims with leaseMs (default 60 s)', async () => {
     const calls: Array<[string, string, number?]> = [];
     const inner = memoryDedupeStore();
     const store: DedupeStore = {
-      claim: (key, leaseMs) => (calls.push(['claim', key, leaseMs]), inner.claim(key, leaseMs)),
-      complete: (key, ttlMs) => (calls.push(['complete', key, ttlMs]), inner.complete(key, ttlMs)),
-      release: (key) => (calls.push(['release', key]), inner.release(key)),
+      claim: (key, leaseMs, token) => (calls.push(['claim', key, leaseMs]), inner.claim(key, leaseMs, token)),
+      complete: (key, ttlMs, token) => (calls.push(['complete', key, ttlMs]), inner.complete(key, ttlMs, token)),
+      release: (key, token) => (calls.push(['release', key]), inner.release(key, token)),
     };
     const event = createTestEvent('message.inbound');
     await receiverWith({ dedupe: store }).receive(signed(event));
     expect(calls).toEqual([
       ['claim', event.event_id, 60_000],
-      ['complete', event.event_id, 48 * 3_600_000],
+      ['complete', event.event_id, 48 * 3_600_000 + 300_000],
     ]);
     calls.length = 0;
     const other = createTestEvent('message.inbound');
-    await receiverWith({ dedupe: store, leaseMs: 5_000, dedupeTtlMs: 3_600_000 }).receive(signed(other));
+    await receiverWith({ dedupe: store, leaseMs: 5_000, maxEventAgeMs: false, dedupeTtlMs: 3_600_000 }).receive(signed(other));
     expect(calls).toEqual([
       ['claim', other.event_id, 5_000],
       ['complete', other.event_id, 3_600_000],

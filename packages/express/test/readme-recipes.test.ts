@@ -12,7 +12,7 @@ describe('README recipes', () => {
   it('one line, express.json() after it for the other routes, tested with signedRequest + supertest', async () => {
     const stored: string[] = [];
     const app = express();
-    app.use(vobizWebhook({ secret, logger: false, on: { 'message.inbound': async (event) => void stored.push(...messagesOf(event).map((m) => m.type)) } }));
+    app.use(vobizWebhook({ secret, logger: false, on: { 'message.inbound': async (event) => void stored.push(...messagesOf(event).map((m) => m.type ?? 'untyped')) } }));
     app.use(express.json());
     app.post('/api/orders', (req, res) => void res.status(201).json(req.body));
 

@@ -60,9 +60,11 @@ function recordingStore(overrides: Partial<DedupeStore> = {}): DedupeStore & { c
   const calls: string[] = [];
   return {
     calls,
-    claim: (key, leaseMs) => (calls.push(`claim ${key}`), (overrides.claim ?? inner.claim)(key, leaseMs)),
-    complete: (key, ttlMs) => (calls.push(`complete ${key}`), (overrides.complete ?? inner.complete)(key, ttlMs)),
-    release: (key) => (calls.push(`release ${key}`), (overrides.release ?? inner.release)(key)),
+    claim: (key, leaseMs, token) => (calls.push(`claim ${key}`), (overrides.claim ?? inner.claim)(key, leaseMs, token)),
+    complete: (key, ttlMs, token) => (
+      calls.push(`complete ${key}`), (overrides.complete ?? inner.complete)(key, ttlMs, token)
+    ),
+    release: (key, token) => (calls.push(`release ${key}`), (overrides.release ?? inner.release)(key, token)),
   };
 }
 
@@ -242,10 +244,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           request: () => delivery({ ...createTestEvent('message.status'), occurred_at: 'yesterday' }),
         },
         {
-          situation: 'a known event type carries an invalid payload',
+          situation: 'the payload is not a JSON object',
           status: 400,
           code: 'invalid_envelope',
-          request: () => delivery(createTestEvent('message.inbound', { payload: { object: 'whatsapp_business_account', entry: 'nope' } })),
+          request: () => delivery({ ...createTestEvent('message.inbound'), payload: 'nope' }),
         },
         {
           situation: 'the body is a JSON array, not an envelope',
@@ -299,6 +301,31 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           request: () => delivery(createTestEvent('call.connect')),
         },
         {
+          situation: 'dedupeKey throws',
+          status: 500,
+          code: 'internal_error',
+          options: {
+            dedupeKey: () => {
+              throw new Error('no wamid');
+            },
+          },
+          request: () => delivery(createTestEvent('message.inbound')),
+        },
+        {
+          situation: 'dedupeKey returns an empty string',
+          status: 500,
+          code: 'internal_error',
+          options: { dedupeKey: () => '' },
+          request: () => delivery(createTestEvent('message.inbound')),
+        },
+        {
+          situation: 'dedupeKey returns something other than a string',
+          status: 500,
+          code: 'internal_error',
+          options: { dedupeKey: (() => 42) as unknown as () => string },
+          request: () => delivery(createTestEvent('message.inbound')),
+        },
+        {
           situation: "the dedupe store's claim rejects",
           status: 503,
           code: 'store_unavailable',
@@ -345,9 +372,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         const inner = memoryDedupeStore();
         const calls: string[] = [];
         const store: DedupeStore = {
-          claim: (key, leaseMs) => (storeDown ? Promise.reject(new Error('ETIMEDOUT')) : inner.claim(key, leaseMs)),
-          complete: (key, ttlMs) => inner.complete(key, ttlMs),
-          release: (key) => inner.release(key),
+          claim: (key, leaseMs, token) =>
+            storeDown ? Promise.reject(new Error('ETIMEDOUT')) : inner.claim(key, leaseMs, token),
+          complete: (key, ttlMs, token) => inner.complete(key, ttlMs, token),
+          release: (key, token) => inner.release(key, token),
         };
         const t = await target({ dedupe: store, on: { 'message.inbound': (event) => void calls.push(event.event_id) } });
         const event = createTestEvent('message.inbound');
@@ -452,6 +480,49 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
     });
 
     describe('payloads', () => {
+      it('never refuses a signed payload for its content: the handler gets it as sent, the departure is logged once', async () => {
+        const warnings: string[] = [];
+        const logger = { warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')), error: () => undefined };
+        const { target: t, seen } = await recordingTarget({ logger });
+        const odd = {
+          object: 'whatsapp_business_account',
+          entry: [
+            {
+              id: '1',
+              changes: [
+                {
+                  field: 'messages',
+                  value: {
+                    messages: [
+                      { id: 'wamid.a', from: '1', timestamp: 1700000000, type: 'text', text: { body: 'numeric time' } },
+                      { from: '1', timestamp: '1700000001', type: 'document', document: { mime_type: 'application/pdf' } },
+                      { id: 'wamid.c', from: '1', timestamp: '1700000002', context: null, contacts: [{ name: null }] },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        };
+        for (let i = 0; i < 3; i++) expectOk(await t.send(delivery(createTestEvent('message.inbound', { payload: odd }))));
+        // Each delivery reaches 'message.inbound' and then '*'.
+        expect(seen.map((entry) => entry.key)).toEqual(Array(3).fill(['message.inbound', '*']).flat());
+        expect(seen[0]?.event.payload).toEqual(odd);
+        expect(messagesOf(seen[0]!.event)).toEqual(odd.entry[0]!.changes[0]!.value.messages);
+        const paths = [
+          'payload.entry[].changes[].value.messages[].timestamp',
+          'payload.entry[].changes[].value.messages[].id',
+          'payload.entry[].changes[].value.messages[].document.id',
+          'payload.entry[].changes[].value.messages[].context',
+          'payload.entry[].changes[].value.messages[].type',
+        ];
+        for (const path of paths) {
+          // Once per path, however many deliveries and items carry it.
+          expect(warnings.filter((line) => line.includes(`at ${path} `))).toHaveLength(1);
+          expect(warnings.find((line) => line.includes(`at ${path} `))).toContain('message.inbound');
+        }
+      });
+
       it('accepts the whole Meta object (as in every Vobiz example)', async () => {
         const { target: t, seen } = await recordingTarget();
         const event = createTestEvent('message.inbound', { shape: 'meta' });

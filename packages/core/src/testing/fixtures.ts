@@ -92,7 +92,7 @@ export function sampleStatus(status: string, n: number, timestamp: string): Stat
   return base;
 }
 
-export function sampleCall(event: string, timestamp: string): Call {
+export function sampleCall(event: string, timestamp: string): Call & { id: string } {
   const base = { id: 'wacid.HBgLMTY1MDU1NTEyMzQVAgARGBIyRkE5OTc2QjUxMjM0NUE2AA==', from: TEST_CUSTOMER, to: TEST_DISPLAY_NUMBER, event, timestamp };
   if (event === 'connect') {
     return {

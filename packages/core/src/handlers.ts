@@ -1,0 +1,63 @@
+import { VobizWebhookError } from './errors';
+import { safeText } from './log';
+import type { EventHandler, EventHandlers, Logger, VobizEvent } from './types';
+
+export type HandlerList = readonly EventHandler<VobizEvent>[];
+
+/**
+ * Which handlers each event type runs, decided once from `on`: its own handler, then
+ * `'call.*'` for call events, then `'*'`. Types without their own key share a list.
+ */
+export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
+  if (typeof on !== 'object' || on === null) {
+    throw new TypeError(
+      "vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} }.",
+    );
+  }
+  const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
+  const wildcard = handlers['*'] ? [handlers['*']] : [];
+  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
+  const byType = new Map<string, HandlerList>();
+  // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
+  for (const [type, handler] of Object.entries(handlers)) {
+    if (handler !== undefined && typeof handler !== 'function') {
+      throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
+    }
+    if (handler === undefined || type === '*' || type === 'call.*') continue;
+    byType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
+  }
+  return (type) => byType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
+}
+
+/** The in-memory store and synchronous handlers answer at once: awaiting only real promises saves a turn. */
+export const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+
+/**
+ * Runs every handler of `list` for `event`; the delivery succeeds only if all of them
+ * do. A failure is logged and becomes `handler_failed`, so the sender retries. The
+ * usual case, one synchronous handler, costs no promise.
+ */
+export function runHandlers(event: VobizEvent, list: HandlerList, log: Logger | undefined): void | Promise<void> {
+  const failed = (reason: unknown): never => {
+    log?.error(
+      `[vobiz-webhooks] handler for ${safeText(event.event_type, 64)} failed (event_id ${safeText(event.event_id, 64)}); ` +
+        'answering 500 so the sender retries.',
+      reason,
+    );
+    throw new VobizWebhookError('handler_failed', 'A handler failed; the event was not acknowledged and will be retried.');
+  };
+  if (list.length > 1) {
+    return Promise.allSettled(list.map(async (handler) => handler(event))).then((outcomes) => {
+      const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (rejected) failed(rejected.reason);
+    });
+  }
+  let returned: unknown;
+  try {
+    returned = (list[0] as EventHandler<VobizEvent>)(event);
+  } catch (reason) {
+    failed(reason);
+  }
+  if (isPromiseLike(returned)) return Promise.resolve(returned).then(() => undefined, failed);
+}

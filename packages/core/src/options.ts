@@ -1,0 +1,114 @@
+import { memoryDedupeStore, type DedupeStore } from './dedupe';
+import { routeHandlers, type HandlerList } from './handlers';
+import { normalizeSecrets } from './secrets';
+import type { Logger, VobizEvent, VobizWebhookOptions } from './types';
+
+const MINUTE = 60_000;
+const HOURS_48 = 48 * 60 * MINUTE;
+/** How far ahead of the receiver's clock an event's `occurred_at` may be. */
+export const FUTURE_SKEW_MS = 5 * MINUTE;
+
+/** Every option checked and defaulted, once, at construction. */
+export interface ResolvedOptions {
+  secrets: readonly string[];
+  handlersFor: (eventType: string) => HandlerList;
+  dedupe: DedupeStore | false;
+  dedupeKey: (event: VobizEvent) => unknown;
+  maxEventAgeMs: number | false;
+  maxBodyBytes: number;
+  /** `options.path` without a trailing slash. */
+  path: string;
+  log: Logger | undefined;
+  leaseMs: number;
+  dedupeTtlMs: number;
+}
+
+/** Durations and sizes are positive safe integers: `Infinity` or `1e21` would pass a `> 0` check and break a store. */
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+  throw new TypeError(
+    `vobiz-webhooks: \`${name}\` must be a positive whole number of ${name === 'maxBodyBytes' ? 'bytes' : 'milliseconds'} ` +
+      `(at most ${Number.MAX_SAFE_INTEGER}), got ${String(value)}.`,
+  );
+}
+
+/** A logger that cannot break an answer: a sink that throws loses its line, not the delivery. */
+const guarded = (logger: Logger): Logger => ({
+  warn: (...args) => {
+    try {
+      logger.warn(...args);
+    } catch {
+      // The answer matters more than the line.
+    }
+  },
+  error: (...args) => {
+    try {
+      logger.error(...args);
+    } catch {
+      // The answer matters more than the line.
+    }
+  },
+});
+
+const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
+
+/**
+ * Validates and defaults the options, failing loudly with the fix in the message, so
+ * that nothing is decided per request that could be decided here.
+ */
+export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
+  const {
+    secret,
+    on,
+    dedupe: store,
+    dedupeKey = (event: VobizEvent) => event.event_id,
+    maxEventAgeMs = HOURS_48,
+    maxBodyBytes = 1024 * 1024,
+    path = '/webhooks/vobiz',
+    logger = console,
+    leaseMs = MINUTE,
+  } = options as Partial<VobizWebhookOptions>;
+
+  const secrets = normalizeSecrets(secret);
+  const handlersFor = routeHandlers(on);
+  if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
+  positiveInteger('maxBodyBytes', maxBodyBytes);
+  positiveInteger('leaseMs', leaseMs);
+  if (typeof dedupeKey !== 'function') throw new TypeError('vobiz-webhooks: `dedupeKey` must be a function of the event.');
+
+  // A done marker must outlive every replay the age window still accepts, future skew
+  // included: a replay is then either stale or a duplicate, never handled again.
+  const window = maxEventAgeMs === false ? undefined : maxEventAgeMs + FUTURE_SKEW_MS;
+  const dedupeTtlMs = positiveInteger('dedupeTtlMs', options.dedupeTtlMs ?? window ?? HOURS_48);
+  if (window !== undefined && dedupeTtlMs < window) {
+    throw new TypeError(
+      `vobiz-webhooks: \`dedupeTtlMs\` (${hours(dedupeTtlMs)}) is shorter than the accepted window ` +
+        `(maxEventAgeMs ${hours(maxEventAgeMs as number)} + 5 min ahead), so a replay inside the window would be ` +
+        `handled twice. Leave dedupeTtlMs unset, or set it to at least ${window}, or lower maxEventAgeMs.`,
+    );
+  }
+  const dedupe = store ?? memoryDedupeStore();
+  if (dedupe !== false && dedupe.maxTtlMs !== undefined && dedupe.maxTtlMs < dedupeTtlMs) {
+    throw new TypeError(
+      `vobiz-webhooks: the dedupe store keeps a handled event for at most ${hours(dedupe.maxTtlMs)}, shorter than ` +
+        `dedupeTtlMs (${hours(dedupeTtlMs)}), so a replay inside the accepted window would be handled twice. ` +
+        `Build the store with a longer ttlMs (at least ${dedupeTtlMs}), or lower maxEventAgeMs.`,
+    );
+  }
+
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new TypeError(`vobiz-webhooks: \`path\` must start with '/', got '${String(path)}'.`);
+  }
+  return {
+    secrets,
+    handlersFor,
+    dedupe,
+    dedupeKey,
+    maxEventAgeMs,
+    maxBodyBytes,
+    path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
+    log: logger === false ? undefined : guarded(logger),
+    leaseMs,
+    dedupeTtlMs,
+  };
+}

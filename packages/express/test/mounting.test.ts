@@ -8,7 +8,7 @@ import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-
 import type { DeliveryRequest, Target } from '@vobiz-webhooks/test-suites';
 import { targetFor } from './support/target';
 
-// DESIGN.md §6: at the root the middleware answers only for its own path and leaves
+// Mounting (docs/architecture.md, "Adapters"): at the root the middleware answers only for its own path and leaves
 // the rest of the app alone; on a route it answers whatever reaches it.
 
 let open: Target[] = [];

@@ -8,7 +8,7 @@ import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-
 import type { Target } from '@vobiz-webhooks/test-suites';
 import { targetFor } from './support/target';
 
-// DESIGN.md §5: the HMAC is over the exact bytes, so what an earlier body parser did
+// Raw bytes (docs/architecture.md, "Raw bytes"): the HMAC is over the exact bytes, so what an earlier body parser did
 // decides whether the middleware can verify at all. Run on both Express majors.
 
 const flavours = [
@@ -16,7 +16,7 @@ const flavours = [
   { name: 'Express 4', create: () => express4() },
 ] as const;
 
-describe.each(flavours)('$name: raw bytes after other body parsers (§5)', ({ create }) => {
+describe.each(flavours)('$name: raw bytes after other body parsers', ({ create }) => {
   let open: Target[] = [];
   let seen: VobizEvent[] = [];
   afterEach(async () => {

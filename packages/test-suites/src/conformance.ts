@@ -3,7 +3,7 @@ import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
 
 /*
- * The behaviour every adapter owes its users, written once (DESIGN.md §3, §4) and run
+ * The behaviour every adapter owes its users, written once (docs/architecture.md, "Answers" and "Dedupe") and run
  * against each adapter through its `MakeTarget`. Every test builds its own target, so
  * no test depends on another's dedupe memory or handlers. Adapter-specific behaviour
  * (raw_body_unavailable, mounting) lives in each adapter's own tests.
@@ -28,7 +28,7 @@ const withHeaders = (request: DeliveryRequest, headers: Record<string, string | 
   return { ...request, headers: merged };
 };
 
-/** Asserts the refusal shape of DESIGN.md §3: status, code, and a non-empty operator message. */
+/** Asserts the refusal shape (docs/architecture.md, "Answers"): status, code, and a non-empty operator message. */
 export function expectRefusal(response: DeliveryResponse, status: number, code: string): void {
   expect({ status: response.status, body: response.body }).toEqual({
     status,
@@ -69,7 +69,7 @@ function recordingStore(overrides: Partial<DedupeStore> = {}): DedupeStore & { c
 }
 
 export function describeConformance(name: string, makeTarget: MakeTarget): void {
-  describe(`${name}: conformance (DESIGN.md §3, §4)`, () => {
+  describe(`${name}: conformance`, () => {
     jest.setTimeout(30_000);
     let open: Target[] = [];
 

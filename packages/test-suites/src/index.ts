@@ -13,3 +13,4 @@ export { fuzzRuns, fuzzTimeout } from './hostile/runs';
 // Dedupe stores
 export { describeDedupeStoreContract } from './dedupe-contract';
 export { fileDedupeStore } from './file-dedupe-store';
+export { corpus, changeValuesOf, type CorpusEntry, type CorpusCounts } from './corpus';

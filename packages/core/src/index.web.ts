@@ -34,8 +34,9 @@ export { readWebBody } from './web/body';
 export { signPayloadAsync, verifySignatureAsync } from './web/signature';
 export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics';
 
-// Errors
+// Errors, and log-safe text
 export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
+export { safeText } from './log';
 
 // The wire format
 export { parseEnvelope } from './envelope';

@@ -8,29 +8,54 @@ import type { Logger } from './types';
  * flood of log lines.
  */
 
-// C0 controls, DEL, C1 controls, and the Unicode line separators and bidi overrides
-// that can make one log line look like several or read backwards.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// What a terminal acts on or a reader is fooled by: C0, DEL and C1 controls (\p{Cc}), lone
+// surrogates (\p{Cs}; a well-formed pair is one astral code point under /u), the line and
+// paragraph separators, and the bidi embeddings, overrides and isolates that reorder a line.
+const UNSAFE = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
 
-const escapeChar = (char: string): string => {
-  const code = char.charCodeAt(0);
-  if (code === 0x0a) return '\\n';
-  if (code === 0x0d) return '\\r';
-  if (code === 0x09) return '\\t';
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-};
+const hex = (code: number, width: number) => code.toString(16).padStart(width, '0');
 
-/** `value` as printable one-line text of at most about `max` characters (escapes count as one). */
+/** One code point (or lone surrogate), as it is or as a visible escape. */
+function escapeCodePoint(char: string): string {
+  if (!UNSAFE.test(char)) return char;
+  const code = char.codePointAt(0) as number;
+  return NAMED[char] ?? (code <= 0x7f ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+}
+
+const marker = (omitted: number) => `… (+${omitted} chars)`;
+
+/**
+ * A value a sender chose, made safe to print on one line of a log or a terminal: every
+ * control character, bidi override or isolate, line separator and lone surrogate becomes
+ * a visible escape (`\x1b`, `\n`, `\u009b`, `\u202e`), so nothing it contains can retitle
+ * a window, clear a screen or forge a line. Past `max` UTF-16 units it is cut between whole
+ * code points and whole escapes, and ends with `… (+N chars)`: how many characters (code
+ * points) of the value were left out.
+ */
 export function safeText(value: unknown, max = 120): string {
-  let text = String(value);
-  let cut = '';
-  if (text.length > max) {
-    // Never split a surrogate pair.
-    const end = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
-    cut = `… (${text.length} chars)`;
-    text = text.slice(0, end);
+  const text = typeof value === 'string' ? value : String(value);
+  if (text.length <= max && !UNSAFE.test(text)) return text;
+  const pieces: string[] = [];
+  let used = 0;
+  let whole = true;
+  // A value may be megabytes long: escape only as much as could be shown.
+  for (const char of text) {
+    const piece = escapeCodePoint(char);
+    if (used + piece.length > max) {
+      whole = false;
+      break;
+    }
+    pieces.push(piece);
+    used += piece.length;
   }
-  return text.replace(UNSAFE, escapeChar) + cut;
+  if (whole) return pieces.join('');
+  const total = text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
+  // The marker for the whole value is at least as long as the one printed: room for either.
+  const room = max - marker(total).length;
+  while (pieces.length > 0 && used > room) used -= (pieces.pop() as string).length;
+  return `${pieces.join('')}${marker(total - pieces.length)}`;
 }
 
 export interface RateLimit {

@@ -14,14 +14,20 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+const coreDir = join(packageDir, '..', 'core');
+const CORE_BUILD = join(coreDir, 'dist', 'index.js');
+
 /**
- * The tests run the real built bin. `pnpm test` builds first; when the bin is missing or
- * older than its sources (a run of this file alone), build it once here.
+ * The tests run the real built bin, which imports the built core. `pnpm test` builds
+ * first; when either build is missing or older than its sources (`pnpm test:unit`, or a
+ * run of this file alone), both are built once here.
  */
 export function ensureBuiltBin(): void {
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
+  const fresh = (built: string, dir: string) => existsSync(built) && statSync(built).mtimeMs >= newestSource(join(dir, 'src'));
+  if (fresh(BIN, packageDir) && fresh(CORE_BUILD, coreDir)) return;
   try {
-    execFileSync('pnpm', ['--filter', '@vobiz-webhooks/cli', 'build'], { cwd: packageDir, stdio: 'pipe', timeout: 180_000 });
+    const filters = ['--filter', '@vobiz-webhooks/core', '--filter', '@vobiz-webhooks/cli'];
+    execFileSync('pnpm', [...filters, 'build'], { cwd: packageDir, stdio: 'pipe', timeout: 180_000 });
   } catch (error) {
     const output = String((error as { stderr?: Buffer }).stderr ?? error);
     throw new Error(`packages/cli/dist/cli.js is missing or stale and the build failed; run \`pnpm build\` first.\n${output}`);

@@ -14,6 +14,7 @@ const sharedMapper: Record<string, string> = {
   '^@vobiz-webhooks/redis$': src('redis'),
   '^@vobiz-webhooks/cli$': src('cli'),
   '^@vobiz-webhooks/test-suites$': src('test-suites'),
+  '^@vobiz-webhooks/test-suites/corpus$': src('test-suites', 'corpus/index.ts'),
 };
 
 const transform: Config['transform'] = {

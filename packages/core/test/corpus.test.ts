@@ -10,7 +10,7 @@ import {
   type VobizEvent,
 } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { changeValuesOf, corpus, type CorpusCounts, type CorpusEntry } from '@vobiz-webhooks/test-suites';
+import { changeValuesOf, corpus, type CorpusCounts, type CorpusEntry } from '@vobiz-webhooks/test-suites/corpus';
 
 // Every corpus payload, in every shape Vobiz may wrap it in, through the real receive
 // pipeline: accepted as sent, handed over untouched, and read back completely by the

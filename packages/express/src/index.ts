@@ -40,7 +40,14 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizMiddleware {
       next();
       return;
     }
-    receiver.receive(nodeReceiveRequest(req, req, FIX)).then((result) => sendNodeResult(res, result), next);
+    receiver.receive(nodeReceiveRequest(req, req, FIX)).then((result) => {
+      // A throw here would be an unhandled rejection, which ends the process: Express gets it instead.
+      try {
+        sendNodeResult(res, result);
+      } catch (error) {
+        next(error);
+      }
+    }, next);
   };
 }
 

@@ -10,7 +10,8 @@ import {
   type VobizEvent,
 } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { corpus, type CorpusCounts, type Target } from '@vobiz-webhooks/test-suites';
+import type { Target } from '@vobiz-webhooks/test-suites';
+import { corpus, type CorpusCounts } from '@vobiz-webhooks/test-suites/corpus';
 import { targetFor } from './support/target';
 
 // The payload corpus through the real Express middleware, over HTTP, byte for byte:

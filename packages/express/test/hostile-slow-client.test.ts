@@ -97,7 +97,7 @@ describe('slow and stalled deliveries (server.requestTimeout = 2 s)', () => {
     expect(sent).toBeLessThan(body.length - 1);
     expect(served.handled).toEqual([]);
     // The pipeline did not hang on the abandoned read: raw-body failed, the receiver answered.
-    await waitFor(() => served.warnings.some((w) => w.includes('400 invalid_json') && w.includes('request.aborted')));
+    await waitFor(() => served.warnings.some((w) => w.includes('400 body_unreadable') && w.includes('request.aborted')));
     expect(await openConnections(served.server)).toBe(0);
   }, 30_000);
 
@@ -108,7 +108,7 @@ describe('slow and stalled deliveries (server.requestTimeout = 2 s)', () => {
 
     expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
     expect(served.handled).toEqual([]);
-    await waitFor(() => served.warnings.some((w) => w.includes('400 invalid_json')));
+    await waitFor(() => served.warnings.some((w) => w.includes('400 body_unreadable')));
     expect(await openConnections(served.server)).toBe(0);
   }, 30_000);
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { nodeReceiveRequest } from '@vobiz-webhooks/core/node';
 
@@ -8,6 +8,9 @@ import { nodeReceiveRequest } from '@vobiz-webhooks/core/node';
  */
 export interface KoaContext {
   req: IncomingMessage;
+  res: ServerResponse;
+  /** `false` when other code took the response over from Koa. */
+  respond?: boolean;
   method: string;
   path: string;
   /** What a body parser mounted earlier left (@koa/bodyparser, koa-bodyparser). */
@@ -44,6 +47,10 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
       return;
     }
     const result = await receiver.receive(nodeReceiveRequest(ctx.req, ctx.request, FIX));
+    // Answered meanwhile (a response timeout) or taken over from Koa: the response is not
+    // ours. Koa would drop a late status and headers, but keep a late body on ctx, and
+    // with `respond = false` the headers would go to the other writer's response.
+    if (ctx.respond === false || ctx.res.headersSent) return;
     ctx.status = result.status;
     // Headers first: Koa only infers a content type for a string body when none is set.
     ctx.set(result.headers);

@@ -13,4 +13,6 @@ export { fuzzRuns, fuzzTimeout } from './hostile/runs';
 // Dedupe stores
 export { describeDedupeStoreContract } from './dedupe-contract';
 export { fileDedupeStore } from './file-dedupe-store';
-export { corpus, changeValuesOf, type CorpusEntry, type CorpusCounts } from './corpus';
+
+// The payload corpus is its own entry, `@vobiz-webhooks/test-suites/corpus`: it reads its
+// files at load time, which only the tests that use it should pay for.

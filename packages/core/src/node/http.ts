@@ -46,20 +46,45 @@ export function nodeRawBody(
       return Promise.reject(
         new VobizWebhookError(
           'raw_body_unavailable',
-          `A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be checked. ${fix}`,
+          'A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be ' +
+            `checked. ${fix}`,
         ),
       );
     }
-    return getRawBody(req, { limit, length: req.headers['content-length'] ?? null }).then(undefined, (error: unknown) => {
-      const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') {
-        throw new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
-      }
-      throw new VobizWebhookError('invalid_json', `The request body could not be read (${type ?? 'stream error'}).`, {
-        cause: error,
-      });
-    });
+    return getRawBody(req, { limit, length: req.headers['content-length'] ?? null }).then(undefined, (error: unknown) =>
+      readFailed(error, limit),
+    );
   };
+}
+
+/**
+ * raw-body's failures as refusals. Only the size and a stream someone decoded to text are
+ * the server's business; anything else (`request.aborted`, `request.size.invalid`, a
+ * stream `error` with no `type`) means the bytes never arrived whole, which is no
+ * statement about the JSON, so it is `body_unreadable` and the sender's retry fixes it.
+ *
+ * No `encoding` option is passed, so raw-body's `encoding.unsupported` cannot occur. raw-body
+ * does not look at Content-Encoding either (inflating is body-parser's job): a gzip body
+ * is handed on as the bytes sent, as `readWebBody` does, and fails the signature check
+ * rather than being decoded here into bytes the sender may not have signed.
+ */
+function readFailed(error: unknown, limit: number): never {
+  const { type, code } = (error ?? {}) as { type?: unknown; code?: unknown };
+  if (type === 'entity.too.large') {
+    throw new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
+  }
+  if (type === 'stream.encoding.set') {
+    // Every delivery fails the same way until the app changes: a 500 for the operator, not a 400 for the sender.
+    throw new VobizWebhookError(
+      'raw_body_unavailable',
+      'req.setEncoding() was called before vobizWebhook, so the stream yields text, not the exact bytes the signature ' +
+        'is over. Remove that call for the webhook route.',
+      { cause: error },
+    );
+  }
+  const reason = typeof type === 'string' ? type : typeof code === 'string' ? code : 'stream error';
+  const message = `The request body could not be read completely (${reason}); the sender retries.`;
+  throw new VobizWebhookError('body_unreadable', message, { cause: error });
 }
 
 /**
@@ -70,8 +95,15 @@ export function nodeReceiveRequest(req: IncomingMessage, leftovers: ParsedLeftov
   return { method: req.method, headers: req.headers, rawBody: nodeRawBody(req, leftovers, fix) };
 }
 
-/** Writes a receiver result to a Node response (Express, Connect, Next.js Pages, plain http). */
+/**
+ * Writes a receiver result to a Node response (Express, Connect, Next.js Pages, plain http),
+ * unless the response was already answered, ended or closed: then the result is dropped.
+ */
 export function sendNodeResult(res: ServerResponse, result: ReceiveResult): void {
+  // Something answered first (a response timeout, an error handler) or the client left:
+  // a second writeHead throws ERR_HTTP_HEADERS_SENT, and the sender already has its answer.
+  // `writableEnded` too: Next.js's mocked responses can be ended with `headersSent` still false.
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
   // One writeHead call: headers an earlier middleware set are kept, as with setHeader.
   res.writeHead(result.status, result.headers).end(result.body);
 }

@@ -2,7 +2,9 @@ import { VobizWebhookError } from '../errors';
 
 /**
  * Reads a Web `Request` body as bytes, stopping at `limit` (413) instead of buffering
- * whatever a client sends. Works in Node, Edge runtimes and Workers.
+ * whatever a client sends. Works in Node, Edge runtimes and Workers. A stream that fails
+ * part way (the client aborted, the platform's stream errored) is `body_unreadable`:
+ * the bytes never arrived whole, which says nothing about the JSON.
  */
 export async function readWebBody(request: Request, limit: number): Promise<Uint8Array> {
   if (request.bodyUsed) {
@@ -17,14 +19,19 @@ export async function readWebBody(request: Request, limit: number): Promise<Uint
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw unreadable(error);
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
       throw new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
     }
-    chunks.push(value);
+    chunks.push(chunk.value);
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const bytes = new Uint8Array(size);
@@ -34,4 +41,12 @@ export async function readWebBody(request: Request, limit: number): Promise<Uint
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+function unreadable(error: unknown): VobizWebhookError {
+  // The error's name only ('AbortError', 'TypeError'): its message may quote anything.
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  const reason = typeof name === 'string' && name !== 'Error' ? name.slice(0, 40) : 'stream error';
+  const message = `The request body could not be read completely (${reason}); the sender retries.`;
+  return new VobizWebhookError('body_unreadable', message, { cause: error });
 }

@@ -480,6 +480,14 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
     });
 
     describe('payloads', () => {
+      it('accepts a signed body that starts with a UTF-8 byte order mark, on every runtime alike', async () => {
+        const { target: t, seen } = await recordingTarget();
+        const event = createTestEvent('message.inbound');
+        const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(JSON.stringify(event))]);
+        expectOk(await t.send(delivery(bytes)));
+        expect(seen[0]?.event).toEqual(event);
+      });
+
       it('never refuses a signed payload for its content: the handler gets it as sent, the departure is logged once', async () => {
         const warnings: string[] = [];
         const logger = { warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')), error: () => undefined };

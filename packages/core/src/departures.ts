@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { safeText } from './log';
 import { changeValueSchema, metaObjectSchema } from './schemas';
 import type { Logger, VobizEvent } from './types';
@@ -17,16 +17,49 @@ const MAX_REPORTED = 1000;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The documented schema for an event's payload, for the event types that carry WhatsApp data. */
-function documentedSchema(event: VobizEvent): z.ZodType | undefined {
-  const type = event.event_type;
-  if (type !== 'message.inbound' && type !== 'message.status' && !type.startsWith('call.')) return undefined;
-  return isObject(event.payload) && 'entry' in event.payload ? metaObjectSchema : changeValueSchema;
+/** The subset of JSON Schema that `z.toJSONSchema` produces for the payload schemas. */
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  items?: JsonSchema;
 }
 
-/** `payload.entry[].changes[].value.messages[].timestamp`: array positions folded, so one path covers every item. */
-const pathOf = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[]` : `${text}.${String(key)}`), 'payload');
+/**
+ * A JSON Schema node made quick to walk: the object's declared fields as parallel arrays.
+ * Checking a payload walks the value once beside it and allocates nothing unless
+ * something departs (a zod `safeParse` copies every object it accepts, several times
+ * the cost on a typical delivery).
+ */
+interface Node {
+  type: string | undefined;
+  /** The object's declared fields; a payload's own keys are looked up here (most declared fields are absent). */
+  fields: ReadonlyMap<string, Node> | undefined;
+  required: readonly string[];
+  items: Node | undefined;
+}
+
+function compile(schema: JsonSchema): Node {
+  const properties = Object.entries(schema.properties ?? {});
+  return {
+    type: schema.type,
+    fields: properties.length === 0 ? undefined : new Map(properties.map(([key, field]) => [key, compile(field)])),
+    required: schema.required ?? [],
+    items: schema.items === undefined ? undefined : compile(schema.items),
+  };
+}
+
+let shapes: { meta: Node; value: Node } | undefined;
+// Built on first use, from the zod schemas through zod's public JSON Schema export, so
+// the schemas stay the one definition of Meta's documented types.
+const shapesOf = () =>
+  (shapes ??= {
+    meta: compile(z.toJSONSchema(metaObjectSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
+    value: compile(z.toJSONSchema(changeValueSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema),
+  });
+
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
 
 export interface Departure {
   /** Where, array positions folded: `payload.entry[].changes[].value.messages[].id`. */
@@ -35,13 +68,46 @@ export interface Departure {
   message: string;
 }
 
+/** `payload.entry[].changes[].value.messages[].id`, built only when something departs. */
+const pathOf = (keys: readonly string[]): string => keys.reduce((path, key) => (key === '[]' ? `${path}[]` : `${path}.${key}`), 'payload');
+
+/** Walks `value` beside `node`; `keys` is the path so far (array positions folded to `[]`). */
+function walk(node: Node, value: unknown, keys: string[], found: Departure[]): void {
+  const expected = node.type;
+  if (expected !== undefined) {
+    const kind = kindOf(value);
+    if (kind !== expected && !(expected === 'integer' && kind === 'number')) {
+      found.push({ path: pathOf(keys), message: `expected ${expected}, received ${value === undefined ? 'nothing' : kind}` });
+      return;
+    }
+  }
+  if (node.fields !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    for (const key of node.required) {
+      if (!Object.hasOwn(record, key)) found.push({ path: pathOf([...keys, key]), message: 'required, received nothing' });
+    }
+    for (const key in record) {
+      const field = node.fields.get(key);
+      if (field === undefined) continue;
+      keys.push(key);
+      walk(field, record[key], keys, found);
+      keys.pop();
+    }
+  } else if (node.items !== undefined && Array.isArray(value)) {
+    keys.push('[]');
+    for (const item of value) walk(node.items, item, keys, found);
+    keys.pop();
+  }
+}
+
 /** Where an event's payload departs from Meta's documented types (empty when it does not). */
 export function departuresOf(event: VobizEvent): Departure[] {
-  const schema = documentedSchema(event);
-  if (schema === undefined) return [];
-  const result = schema.safeParse(event.payload);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message }));
+  const type = event.event_type;
+  if (type !== 'message.inbound' && type !== 'message.status' && !type.startsWith('call.')) return [];
+  const payload: unknown = event.payload;
+  const found: Departure[] = [];
+  walk(isObject(payload) && 'entry' in payload ? shapesOf().meta : shapesOf().value, payload, [], found);
+  return found;
 }
 
 /** Reports each event type and path once per process through the logger's `warn`. */

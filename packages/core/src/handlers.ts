@@ -1,6 +1,6 @@
 import { VobizWebhookError } from './errors';
 import { safeText } from './log';
-import type { EventHandler, EventHandlers, Logger, VobizEvent } from './types';
+import type { EventHandler, Logger, VobizEvent } from './types';
 
 export type HandlerList = readonly EventHandler<VobizEvent>[];
 

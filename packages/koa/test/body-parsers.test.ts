@@ -10,6 +10,7 @@ import { deliver, newKoaApp, type KoaVersion } from './support/target';
 // Loaded untyped on purpose: @koa/bodyparser's types declare `rawBody: string` on every
 // http.IncomingMessage, and the repo type-checks as one program, so importing them here
 // would break other packages' request types (Express's `rawBody?: unknown`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { bodyParser } = require('@koa/bodyparser') as { bodyParser: () => Koa.Middleware };
 
 const SECRET = 'koa-body-parser-secret';

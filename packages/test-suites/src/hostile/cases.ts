@@ -61,7 +61,10 @@ const wrongValueArb: fc.Arbitrary<unknown> = fc.oneof(
 function pathsOf(value: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []) {
   if (Array.isArray(value)) value.forEach((item, i) => (out.push([...prefix, i]), pathsOf(item, [...prefix, i], out)));
   else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) out.push([...prefix, key]), pathsOf(item, [...prefix, key], out);
+    for (const [key, item] of Object.entries(value)) {
+      out.push([...prefix, key]);
+      pathsOf(item, [...prefix, key], out);
+    }
   }
   return out;
 }

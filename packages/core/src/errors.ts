@@ -15,6 +15,7 @@ export const errorStatus = {
   handler_failed: 500,
   internal_error: 500,
   store_unavailable: 503,
+  queue_unavailable: 503,
 } as const;
 
 export type VobizWebhookErrorCode = keyof typeof errorStatus;
@@ -30,6 +31,7 @@ export const errorHeaders: Partial<Record<VobizWebhookErrorCode, Readonly<Record
   method_not_allowed: { allow: 'POST' },
   in_progress: { 'retry-after': RETRY_AFTER_SECONDS },
   store_unavailable: { 'retry-after': RETRY_AFTER_SECONDS },
+  queue_unavailable: { 'retry-after': RETRY_AFTER_SECONDS },
 };
 
 // A registered symbol is the same in every copy of this module: the ESM and the CJS

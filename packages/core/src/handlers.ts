@@ -11,7 +11,8 @@ export type HandlerList = readonly EventHandler<VobizEvent>[];
 export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
   if (typeof on !== 'object' || on === null) {
     throw new TypeError(
-      "vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} }.",
+      "vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} } " +
+        '(or `queue`, to run the handlers in worker processes).',
     );
   }
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;

@@ -1,7 +1,7 @@
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
 import { normalizeSecrets } from './secrets';
-import type { Logger, VobizEvent, VobizWebhookOptions } from './types';
+import type { EventQueue, Logger, VobizEvent, VobizWebhookOptions } from './types';
 
 const MINUTE = 60_000;
 const HOURS_48 = 48 * 60 * MINUTE;
@@ -11,7 +11,10 @@ export const FUTURE_SKEW_MS = 5 * MINUTE;
 /** Every option checked and defaulted, once, at construction. */
 export interface ResolvedOptions {
   secrets: readonly string[];
+  /** Inline mode: the handlers each event type runs. Queue mode: none, the worker runs them. */
   handlersFor: (eventType: string) => HandlerList;
+  /** Queue mode: where events go instead of handlers, and how long an enqueue may take. */
+  queue: { queue: EventQueue; timeoutMs: number } | undefined;
   dedupe: DedupeStore | false;
   dedupeKey: (event: VobizEvent) => unknown;
   maxEventAgeMs: number | false;
@@ -30,6 +33,30 @@ function positiveInteger(name: string, value: unknown): number {
     `vobiz-webhooks: \`${name}\` must be a positive whole number of ${name === 'maxBodyBytes' ? 'bytes' : 'milliseconds'} ` +
       `(at most ${Number.MAX_SAFE_INTEGER}), got ${String(value)}.`,
   );
+}
+
+/** Queue mode's options: the queue, its timeout, and no `on` (the handlers run in the worker). */
+function resolveQueue(options: VobizWebhookOptions): ResolvedOptions['queue'] {
+  const { queue, on, enqueueTimeoutMs = 2_000 } = options as Partial<{ queue: unknown; on: unknown; enqueueTimeoutMs: unknown }>;
+  if (queue === undefined) {
+    if (options.enqueueTimeoutMs !== undefined) {
+      throw new TypeError('vobiz-webhooks: `enqueueTimeoutMs` is for queue mode; pass `queue` too, or drop it.');
+    }
+    return undefined;
+  }
+  if (typeof (queue as Partial<EventQueue> | null)?.enqueue !== 'function') {
+    throw new TypeError(
+      'vobiz-webhooks: `queue` must be an EventQueue ({ enqueue(event, key) }), e.g. bullmqQueue({ connection }) ' +
+        'from @vobiz-webhooks/bullmq.',
+    );
+  }
+  if (on !== undefined) {
+    throw new TypeError(
+      'vobiz-webhooks: `queue` and `on` were both given. In queue mode the handlers run in the worker: pass `on` to ' +
+        'createWorker({ connection, on }) in the worker process, and give the receiver only `queue`.',
+    );
+  }
+  return { queue: queue as EventQueue, timeoutMs: positiveInteger('enqueueTimeoutMs', enqueueTimeoutMs) };
 }
 
 /** A logger that cannot break an answer: a sink that throws loses its line, not the delivery. */
@@ -70,7 +97,8 @@ export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
   } = options as Partial<VobizWebhookOptions>;
 
   const secrets = normalizeSecrets(secret);
-  const handlersFor = routeHandlers(on);
+  const queue = resolveQueue(options);
+  const handlersFor = queue === undefined ? routeHandlers(on) : () => [];
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
   positiveInteger('maxBodyBytes', maxBodyBytes);
   positiveInteger('leaseMs', leaseMs);
@@ -102,6 +130,7 @@ export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
   return {
     secrets,
     handlersFor,
+    queue,
     dedupe,
     dedupeKey,
     maxEventAgeMs,

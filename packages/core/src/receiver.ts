@@ -73,7 +73,7 @@ const fail = (code: VobizWebhookErrorCode, message: string, cause?: unknown): ne
 };
 
 export function createReceiverWith(platform: Platform, options: VobizWebhookOptions): Receiver {
-  const { secrets, handlersFor, dedupe, dedupeKey, maxEventAgeMs, maxBodyBytes, path, log, leaseMs, dedupeTtlMs } =
+  const { secrets, handlersFor, queue, dedupe, dedupeKey, maxEventAgeMs, maxBodyBytes, path, log, leaseMs, dedupeTtlMs } =
     resolveOptions(options);
   const verify = platform.verifier(secrets);
   const explainMismatch = mismatchExplainer(log, secrets);
@@ -166,10 +166,35 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     }
   }
 
-  /** Steps 9–11: claim the event, run its handlers, then complete the claim, or release it so a retry is handled. */
+  /**
+   * Queue mode's step 10: the event is acknowledged only once the queue stored it. A queue
+   * that fails or takes longer than the timeout is 503: the claim is released and the
+   * sender retries. If a late enqueue still lands, the retry's enqueue finds the same job
+   * (the queue's job id comes from the dedupe key), so the event is queued once.
+   */
+  async function enqueue(target: NonNullable<typeof queue>, event: VobizEvent, key: string): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${target.timeoutMs} ms`)), target.timeoutMs);
+    });
+    try {
+      await Promise.race([target.queue.enqueue(event, key), timedOut]);
+    } catch (cause) {
+      log?.error('[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.', cause);
+      fail('queue_unavailable', 'The event queue is unavailable; retry later.', cause);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Step 10: the handlers, or in queue mode the enqueue. */
+  const deliver = (event: VobizEvent, list: HandlerList, key: string | undefined): void | Promise<void> =>
+    queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event));
+
+  /** Steps 9–11: claim the event, handle or enqueue it, then complete the claim, or release it so a retry is handled. */
   async function handle(event: VobizEvent, list: HandlerList): Promise<ReceiveResult> {
     if (dedupe === false) {
-      const running = runHandlers(event, list, log);
+      const running = deliver(event, list, undefined);
       if (running !== undefined) await running;
       return acknowledge(event, OK_BODY);
     }
@@ -181,7 +206,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     if (claimed === 'processing') fail('in_progress', 'This event is being processed by another delivery; retry later.');
 
     try {
-      const running = runHandlers(event, list, log);
+      const running = deliver(event, list, key);
       if (running !== undefined) await running;
     } catch (error) {
       try {
@@ -241,7 +266,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
         reportDepartures(event);
         checkEvent(event, getHeader(request.headers, 'x-webhook-event'));
         const list = handlersFor(event.event_type);
-        if (list.length === 0) return acknowledge(event, OK_BODY);
+        // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
+        if (list.length === 0 && queue === undefined) return acknowledge(event, OK_BODY);
         return await handle(event, list);
       } catch (error) {
         return refuse(error, event);

@@ -71,10 +71,19 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
-export interface VobizWebhookOptions {
+/**
+ * Queue mode: where the receiver puts verified events for workers to handle. `enqueue`
+ * resolves only once the event is durably stored; the receiver answers 200 after that.
+ * `key` is the event's dedupe key, for the queue's own job id.
+ */
+export interface EventQueue {
+  enqueue(event: VobizEvent, key: string): Promise<void>;
+}
+
+/** Options every mode shares. */
+export interface SharedOptions {
   /** The subscription secret; several during a rotation (any one may match). */
   secret: string | readonly string[];
-  on: EventHandlers;
   /** Where claims and completed event ids live. Default: `memoryDedupeStore()`; `false` disables dedupe. */
   dedupe?: DedupeStore | false;
   /** Default `event => event.event_id`. Must return a non-empty string (anything else is answered 500 `internal_error`). */
@@ -87,7 +96,7 @@ export interface VobizWebhookOptions {
   path?: string;
   /** Default `console`; `false` silences the library. */
   logger?: Logger | false;
-  /** How long a claim blocks copies of an event while its handlers run. Default 60 s. */
+  /** How long a claim blocks copies of an event while its handlers run (or it is enqueued). Default 60 s. */
   leaseMs?: number;
   /**
    * How long a handled event is remembered. Default: the whole accepted window,
@@ -96,3 +105,21 @@ export interface VobizWebhookOptions {
    */
   dedupeTtlMs?: number;
 }
+
+/** Handlers run inside the request: the delivery is acknowledged once they all succeeded. */
+export interface InlineOptions extends SharedOptions {
+  on: EventHandlers;
+  queue?: undefined;
+  enqueueTimeoutMs?: undefined;
+}
+
+/** Queue mode: the delivery is acknowledged once the event is queued; handlers run in workers. */
+export interface QueueOptions extends SharedOptions {
+  queue: EventQueue;
+  /** Handlers belong to the worker in queue mode. */
+  on?: undefined;
+  /** How long an enqueue may take before the answer is 503 `queue_unavailable`. Default 2 s. */
+  enqueueTimeoutMs?: number;
+}
+
+export type VobizWebhookOptions = InlineOptions | QueueOptions;

@@ -1,4 +1,4 @@
-import { createReceiver, isVobizWebhookError, VobizWebhookError, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { createReceiver, isVobizWebhookError, VobizWebhookError, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // What an answer and a log line may contain: every failure is one of the listed answers,
@@ -15,7 +15,7 @@ function recording() {
   return { lines, logger };
 }
 
-const receiverWith = (options: Partial<VobizWebhookOptions> = {}) =>
+const receiverWith = (options: Partial<InlineOptions> = {}) =>
   createReceiver({ secret: SECRET, logger: false, on: { '*': () => undefined }, ...options });
 
 const signed = (event: object = createTestEvent('message.inbound'), extra: Record<string, string> = {}) => {

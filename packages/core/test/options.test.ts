@@ -1,11 +1,11 @@
-import { createReceiver, memoryDedupeStore, type DedupeStore, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { createReceiver, memoryDedupeStore, type DedupeStore, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 
 // Misconfiguration fails at construction, with the fix in the message: never on the
 // first delivery, and never silently (a store that forgets too soon handles replays twice).
 
 const SECRET = 'whsec_options_unit_3a1c';
 const HOUR = 3_600_000;
-const build = (options: Partial<VobizWebhookOptions>) =>
+const build = (options: Partial<InlineOptions>) =>
   createReceiver({ secret: SECRET, logger: false, on: { '*': () => undefined }, ...options } as VobizWebhookOptions);
 
 describe('resolving the options', () => {

@@ -1,11 +1,11 @@
-import { createReceiver, memoryDedupeStore, type DedupeStore, type ReceiveRequest, type VobizEvent, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { createReceiver, memoryDedupeStore, type DedupeStore, type ReceiveRequest, type VobizEvent, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // createReceiver with no framework at all: what every adapter builds on.
 
 const SECRET = 'whsec_receiver_unit_5e8d';
 
-const receiverWith = (options: Partial<VobizWebhookOptions> = {}) =>
+const receiverWith = (options: Partial<InlineOptions> = {}) =>
   createReceiver({ secret: SECRET, logger: false, on: { '*': () => undefined }, ...options });
 
 const signed = (event: object = createTestEvent('message.inbound')): ReceiveRequest => {

@@ -2,7 +2,7 @@ import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
 import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
-import type { VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
+import type { InlineOptions, VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
 import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-suites';
 import type { DeliveryRequest, Target } from '@vobiz-webhooks/test-suites';
@@ -19,7 +19,7 @@ afterEach(async () => {
   seen = [];
 });
 
-const middleware = (options: Partial<VobizWebhookOptions> = {}): VobizMiddleware =>
+const middleware = (options: Partial<InlineOptions> = {}): VobizMiddleware =>
   vobizWebhook({ secret: SECRET, logger: false, on: { '*': (event) => void seen.push(event) }, ...options });
 
 async function serve(app: Parameters<typeof targetFor>[0]): Promise<Target> {

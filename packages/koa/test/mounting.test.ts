@@ -2,14 +2,14 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import mount from 'koa-mount';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import type { VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/koa';
+import type { InlineOptions, VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/koa';
 import { vobizWebhook } from '@vobiz-webhooks/koa';
 import { deliver, newKoaApp, type KoaVersion } from './support/target';
 
 const SECRET = 'koa-mounting-secret';
 
 /** Options whose handlers record every event they see. */
-function recording(extra: Partial<VobizWebhookOptions> = {}): { options: VobizWebhookOptions; seen: VobizEvent[] } {
+function recording(extra: Partial<InlineOptions> = {}): { options: VobizWebhookOptions; seen: VobizEvent[] } {
   const seen: VobizEvent[] = [];
   return { seen, options: { secret: SECRET, logger: false, on: { '*': (event) => void seen.push(event) }, ...extra } };
 }

@@ -1,4 +1,4 @@
-import { callsOf, messagesOf, statusesOf, type VobizEvent } from '@vobiz-webhooks/core';
+import { callsOf, messagesOf, statusesOf, type InlineOptions, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook } from '@vobiz-webhooks/next';
 import { toDeliveryResponse, toRequest } from './support/target';
@@ -7,7 +7,7 @@ const SECRET = 'whsec_next_app_router_test';
 const URL_PATH = 'http://localhost:3000/api/webhooks/vobiz';
 const EVENT_TYPES = ['message.inbound', 'message.status', 'call.connect', 'call.status_change', 'call.terminate'] as const;
 
-function recordingHandler(extra: Partial<Parameters<typeof vobizWebhook>[0]> = {}) {
+function recordingHandler(extra: Partial<InlineOptions> = {}) {
   const seen: VobizEvent[] = [];
   const POST = vobizWebhook({
     secret: SECRET,

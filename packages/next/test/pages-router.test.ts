@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
+import type { InlineOptions, VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook, type PagesApiRequest } from '@vobiz-webhooks/next/pages';
 
@@ -21,7 +21,7 @@ async function nextBodyParser(req: PagesApiRequest): Promise<void> {
 
 const servers: Server[] = [];
 
-async function serve(options: Partial<VobizWebhookOptions>, bodyParser: boolean) {
+async function serve(options: Partial<InlineOptions>, bodyParser: boolean) {
   const seen: VobizEvent[] = [];
   const handler = vobizWebhook({ secret: SECRET, logger: false, on: { '*': (event) => void seen.push(event) }, ...options });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

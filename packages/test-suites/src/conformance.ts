@@ -1,4 +1,4 @@
-import { memoryDedupeStore, messagesOf, statusesOf, type DedupeStore, type VobizEvent, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { memoryDedupeStore, messagesOf, statusesOf, type DedupeStore, type VobizEvent, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
 
@@ -74,14 +74,14 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
     let open: Target[] = [];
 
     /** A fresh target; the test's options win over the quiet defaults. */
-    async function target(options: Partial<VobizWebhookOptions> = {}): Promise<Target> {
+    async function target(options: Partial<InlineOptions> = {}): Promise<Target> {
       const made = await makeTarget({ secret: SECRET, logger: false, on: {}, ...options });
       open.push(made);
       return made;
     }
 
     /** A target whose handlers record each event they see, by handler key. */
-    async function recordingTarget(options: Partial<VobizWebhookOptions> = {}) {
+    async function recordingTarget(options: Partial<InlineOptions> = {}) {
       const seen: Array<{ key: string; event: VobizEvent }> = [];
       const record = (key: string) => (event: VobizEvent) => {
         seen.push({ key, event });
@@ -166,7 +166,7 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         situation: string;
         status: number;
         code: string;
-        options?: Partial<VobizWebhookOptions>;
+        options?: Partial<InlineOptions>;
         request: () => DeliveryRequest;
       }> = [
         {

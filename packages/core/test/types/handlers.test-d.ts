@@ -99,3 +99,12 @@ expectTypeOf(createTestEvent('call.terminate')).toEqualTypeOf<CallEvent>();
 expectTypeOf(createTestEvent('message.inbound')).toEqualTypeOf<MessageInboundEvent>();
 expectTypeOf(createTestEvent('message.status', { status: 'played' })).toEqualTypeOf<MessageStatusEvent>();
 expectTypeOf(createTestEvent('account.update')).toEqualTypeOf<VobizEvent>();
+
+// Queue mode: `queue` instead of `on`; both together, or neither, is a compile error.
+declare const queue: import('@vobiz-webhooks/core').EventQueue;
+createReceiver({ secret, queue });
+createReceiver({ secret, queue, enqueueTimeoutMs: 1_000 });
+// @ts-expect-error the handlers belong to the worker in queue mode
+createReceiver({ secret, queue, on: { '*': () => undefined } });
+// @ts-expect-error inline mode needs `on`
+createReceiver({ secret });

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { ClaimResult, DedupeStore } from '@vobiz-webhooks/core';
 import { commandSender, guardErrorEvents, type RedisClient } from './client';
-import { CLAIM_SCRIPT, RELEASE_SCRIPT } from './scripts';
+import { CLAIM_SCRIPT, claimValue, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './scripts';
 
 export interface RedisDedupeStoreOptions {
   /** An ioredis client, or a node-redis client you have `connect()`ed. The store never closes it. */
@@ -16,24 +15,36 @@ export interface RedisDedupeStoreOptions {
   timeoutMs?: number | false;
 }
 
-export interface RedisDedupeStore extends DedupeStore {
-  /** Claims this instance took and has not yet completed or released. */
-  readonly heldClaims: number;
-}
+/** The store keeps nothing per claim: each claim's token lives in Redis, as the key's value. */
+export type RedisDedupeStore = DedupeStore;
 
 const CLAIM_RESULTS: ReadonlySet<string> = new Set<ClaimResult>(['claimed', 'processing', 'done']);
-/**
- * Tokens are forgotten on complete and release, which the receiver always calls; the cap
- * only guards against a caller that never does. A forgotten claim is not lost: its lease expires.
- */
-const MAX_HELD_CLAIMS = 100_000;
 const noop = (): void => {};
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+// Checked before anything is sent: Redis answers `PX 1.5` or `PX 1e+21` with an error reply,
+// which a receiver reports as an outage (503) when it is a caller's bug, and an empty key
+// would be the bare prefix, one key for every caller that made that mistake.
+function checkString(operation: string, name: 'key' | 'token', value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    const problem = `${name} must be a non-empty string, got ${shown(value)}.`;
+    throw new TypeError(`@vobiz-webhooks/redis: ${operation}: ${problem}`);
+  }
+}
+
+function milliseconds(operation: string, name: string, value: unknown): string {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) {
+    const problem = `${name} must be a positive safe integer of ms, got ${shown(value)}.`;
+    throw new TypeError(`@vobiz-webhooks/redis: ${operation}: ${problem}`);
+  }
+  return String(value);
+}
 
 /**
  * A `DedupeStore` in Redis, shared by every instance of the app: each key is
  * `processing:<token>` while a claim's lease runs, then `done` for the TTL.
- * Every operation is one round trip (SET NX PX inside a Lua script, SET PX,
- * a compare-and-delete script).
+ * Every operation is one round trip, a Lua script: SET NX PX, compare-and-set,
+ * compare-and-delete.
  */
 export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeStore {
   const { client, prefix = 'vobiz-webhooks:', timeoutMs = 2000 } = options ?? ({} as Partial<RedisDedupeStoreOptions>);
@@ -46,10 +57,6 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
   }
   const send = commandSender(client);
   guardErrorEvents(client);
-
-  // Which token this instance wrote for each key it holds, so `release(key)` deletes only
-  // its own claim: after a lease expiry the key may belong to another instance.
-  const tokens = new Map<string, string>();
 
   /** Sends a command; rejects with a message naming the operation, and never hangs past `timeoutMs`. */
   function run(operation: string, args: string[], onLateReply?: (reply: unknown) => void): Promise<unknown> {
@@ -84,42 +91,33 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
     });
   }
 
-  const milliseconds = (value: number): string => String(Math.max(1, Math.ceil(value)));
-
   return {
-    async claim(key, leaseMs) {
-      const redisKey = prefix + key;
-      const token = `processing:${randomUUID()}`;
-      const reply = await run('claim', ['EVAL', CLAIM_SCRIPT, '1', redisKey, token, milliseconds(leaseMs)], (late) => {
+    async claim(key, leaseMs, token) {
+      checkString('claim', 'key', key);
+      const lease = milliseconds('claim', 'leaseMs', leaseMs);
+      checkString('claim', 'token', token);
+      const [redisKey, value] = [prefix + key, claimValue(token)];
+      const reply = await run('claim', ['EVAL', CLAIM_SCRIPT, '1', redisKey, value, lease], (late) => {
         // The delivery already got 503, but the queued claim landed when Redis came back:
         // drop it, or every retry would get 409 until the lease ran out.
-        if (String(late) === 'claimed') run('release', ['EVAL', RELEASE_SCRIPT, '1', redisKey, token]).catch(noop);
+        if (String(late) === 'claimed') run('release', ['EVAL', RELEASE_SCRIPT, '1', redisKey, value]).catch(noop);
       });
       const result = String(reply);
       if (!CLAIM_RESULTS.has(result)) throw new Error(`@vobiz-webhooks/redis: claim got an unexpected reply from Redis: ${result.slice(0, 100)}`);
-      if (result === 'claimed') {
-        tokens.delete(key);
-        tokens.set(key, token);
-        if (tokens.size > MAX_HELD_CLAIMS) tokens.delete(tokens.keys().next().value as string);
-      }
       return result as ClaimResult;
     },
 
-    async complete(key, ttlMs) {
-      tokens.delete(key);
-      await run('complete', ['SET', prefix + key, 'done', 'PX', milliseconds(ttlMs)]);
+    async complete(key, ttlMs, token) {
+      checkString('complete', 'key', key);
+      const ttl = milliseconds('complete', 'ttlMs', ttlMs);
+      checkString('complete', 'token', token);
+      await run('complete', ['EVAL', COMPLETE_SCRIPT, '1', prefix + key, claimValue(token), ttl]);
     },
 
-    async release(key) {
-      const token = tokens.get(key);
-      // Not claimed here (or already settled): there is no claim of ours to drop.
-      if (token === undefined) return;
-      tokens.delete(key);
-      await run('release', ['EVAL', RELEASE_SCRIPT, '1', prefix + key, token]);
-    },
-
-    get heldClaims() {
-      return tokens.size;
+    async release(key, token) {
+      checkString('release', 'key', key);
+      checkString('release', 'token', token);
+      await run('release', ['EVAL', RELEASE_SCRIPT, '1', prefix + key, claimValue(token)]);
     },
   };
 }

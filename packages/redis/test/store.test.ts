@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createReceiver, type DedupeStore, type Receiver } from '@vobiz-webhooks/core';
@@ -10,6 +11,8 @@ import { deleteKeys, describeWithRedis, uniquePrefix } from './support/redis';
 const MINUTE = 60_000;
 const SECRET = 'whsec_redis_store_test';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// One per claim, as the receiver makes them.
+const token = () => randomUUID();
 
 const deliver = (receiver: Receiver, event: object) => {
   const { body, headers } = signedRequest(event, SECRET);
@@ -31,6 +34,40 @@ describe('redisDedupeStore options', () => {
     const client = { call: async () => 'OK', status: 'ready' } as unknown as RedisClient;
     expect(() => redisDedupeStore({ client, timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => redisDedupeStore({ client, timeoutMs: false })).not.toThrow();
+  });
+});
+
+describe('redisDedupeStore commands', () => {
+  /** An ioredis-shaped client that records each command and answers `reply`. */
+  const recording = (reply: unknown) => {
+    const sent: string[][] = [];
+    const call = async (...args: string[]) => (sent.push(args), reply);
+    const client = { call, status: 'ready' } as unknown as RedisClient;
+    return { sent, store: redisDedupeStore({ client, prefix: 'p:' }) };
+  };
+
+  test("every operation is one EVAL carrying the claim's token, on the prefixed key", async () => {
+    const { sent, store } = recording('claimed');
+    expect(await store.claim('e1', MINUTE, 'tok-1')).toBe('claimed');
+    await store.complete('e1', 10 * MINUTE, 'tok-1');
+    await store.release('e1', 'tok-1');
+    expect(sent.map(([command, , keys, key, value, ms]) => [command, keys, key, value, ms])).toEqual([
+      ['EVAL', '1', 'p:e1', 'processing:tok-1', String(MINUTE)],
+      ['EVAL', '1', 'p:e1', 'processing:tok-1', String(10 * MINUTE)],
+      ['EVAL', '1', 'p:e1', 'processing:tok-1', undefined],
+    ]);
+  });
+
+  test('refuses a bad key, duration or token before sending anything', async () => {
+    const { sent, store } = recording('claimed');
+    const emptyKey = new TypeError('@vobiz-webhooks/redis: claim: key must be a non-empty string, got "".');
+    await expect(store.claim('', MINUTE, 'tok')).rejects.toThrow(emptyKey);
+    await expect(store.claim('e1', 1.5, 'tok')).rejects.toThrow(/claim: leaseMs must be a positive .* got 1\.5\.$/);
+    await expect(store.claim('e1', MINUTE, '')).rejects.toThrow(/claim: token must be a non-empty string/);
+    await expect(store.complete('e1', Number.POSITIVE_INFINITY, 'tok')).rejects.toThrow(/ttlMs .* got Infinity\.$/);
+    await expect(store.complete('e1', MINUTE, undefined as unknown as string)).rejects.toThrow(TypeError);
+    await expect(store.release('e1', '')).rejects.toThrow(/release: token/);
+    expect(sent).toEqual([]);
   });
 });
 
@@ -61,68 +98,80 @@ describeWithRedis('redisDedupeStore on a real Redis', () => {
 
     test('key layout: processing:<token> with the lease as PX, then done with the TTL', async () => {
       const store = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      expect(await store.claim(key, MINUTE)).toBe('claimed');
-      expect(await admin.get(keyPrefix + key)).toMatch(/^processing:[0-9a-f-]{36}$/);
+      const mine = token();
+      expect(await store.claim(key, MINUTE, mine)).toBe('claimed');
+      expect(await admin.get(keyPrefix + key)).toBe(`processing:${mine}`);
       const leaseLeft = await admin.pttl(keyPrefix + key);
       expect(leaseLeft).toBeGreaterThan(0);
       expect(leaseLeft).toBeLessThanOrEqual(MINUTE);
 
-      await store.complete(key, 10 * MINUTE);
+      await store.complete(key, 10 * MINUTE, mine);
       expect(await admin.get(keyPrefix + key)).toBe('done');
       expect(await admin.pttl(keyPrefix + key)).toBeGreaterThan(MINUTE);
     });
 
-    test('each claim writes its own token, so two instances never share one', async () => {
-      const a = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      const b = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      expect(await a.claim(key, 50)).toBe('claimed');
-      const first = await admin.get(keyPrefix + key);
-      await sleep(400);
-      expect(await b.claim(key, MINUTE)).toBe('claimed');
-      expect(await admin.get(keyPrefix + key)).not.toBe(first);
+    test('a token that reads "done" is still a claim: no token can pass for a done marker', async () => {
+      const store = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
+      expect(await store.claim(key, MINUTE, 'done')).toBe('claimed');
+      expect(await admin.get(keyPrefix + key)).toBe('processing:done');
+      expect(await store.claim(key, MINUTE, token())).toBe('processing');
     });
 
-    test("release by another instance leaves a live claim alone", async () => {
+    test("across instances a claim is its token's: others' release or complete leave it alone", async () => {
       const a = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
       const b = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      expect(await a.claim(key, MINUTE)).toBe('claimed');
-      await b.release(key);
-      expect(await b.claim(key, MINUTE)).toBe('processing');
+      const mine = token();
+      expect(await a.claim(key, MINUTE, mine)).toBe('claimed');
+      await b.release(key, token());
+      await b.complete(key, MINUTE, token());
+      expect(await admin.get(keyPrefix + key)).toBe(`processing:${mine}`);
+      expect(await b.claim(key, MINUTE, token())).toBe('processing');
+      // The token is all that identifies the holder: any instance may settle the claim with it.
+      await b.complete(key, MINUTE, mine);
+      expect(await a.claim(key, MINUTE, token())).toBe('done');
     });
 
     test("a slow instance's release after its lease expired never drops the new owner's claim", async () => {
       const slow = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
       const other = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      expect(await slow.claim(key, 50)).toBe('claimed');
+      const [slowToken, otherToken] = [token(), token()];
+      expect(await slow.claim(key, 50, slowToken)).toBe('claimed');
       await sleep(400);
-      expect(await other.claim(key, MINUTE)).toBe('claimed');
-      await slow.release(key); // its handler failed, long after the lease
-      expect(await slow.claim(key, MINUTE)).toBe('processing');
-      await other.complete(key, MINUTE);
-      await slow.release(key);
-      expect(await slow.claim(key, MINUTE)).toBe('done');
+      expect(await other.claim(key, MINUTE, otherToken)).toBe('claimed');
+      await slow.release(key, slowToken); // its handler failed, long after the lease
+      expect(await slow.claim(key, MINUTE, token())).toBe('processing');
+      await other.complete(key, MINUTE, otherToken);
+      await slow.release(key, slowToken);
+      expect(await slow.claim(key, MINUTE, token())).toBe('done');
     });
 
-    test('the token map only holds open claims: complete and release empty it', async () => {
+    test('complete lengthens a done marker to the ttl asked for, and never shortens it', async () => {
       const store = redisDedupeStore({ client: await makeClient(), prefix: keyPrefix });
-      const keys = Array.from({ length: 10 }, (_, i) => `${key}-${i}`);
-      await Promise.all(keys.map(async (k) => store.claim(k, MINUTE)));
-      await store.claim(keys[0] as string, MINUTE); // 'processing' takes no token
-      expect(store.heldClaims).toBe(10);
-      await Promise.all(keys.slice(0, 5).map(async (k) => store.complete(k, MINUTE)));
-      await Promise.all(keys.slice(5).map(async (k) => store.release(k)));
-      expect(store.heldClaims).toBe(0);
+      const mine = token();
+      expect(await store.claim(key, MINUTE, mine)).toBe('claimed');
+      await store.complete(key, MINUTE, mine);
+      await store.complete(key, 10 * MINUTE, token());
+      expect(await admin.pttl(keyPrefix + key)).toBeGreaterThan(MINUTE);
+      await store.complete(key, 1_000, mine);
+      expect(await admin.pttl(keyPrefix + key)).toBeGreaterThan(MINUTE);
+      expect(await admin.get(keyPrefix + key)).toBe('done');
+      // A marker someone wrote without a TTL stays without one.
+      await admin.persist(keyPrefix + key);
+      await store.complete(key, 1_000, mine);
+      expect(await admin.pttl(keyPrefix + key)).toBe(-1);
     });
 
     test('a closed client makes every operation reject, naming the operation', async () => {
       const client = await makeClient();
       const store = redisDedupeStore({ client, prefix: keyPrefix });
-      expect(await store.claim(key, MINUTE)).toBe('claimed');
+      const mine = token();
+      expect(await store.claim(key, MINUTE, mine)).toBe('claimed');
       if (client instanceof Redis) client.disconnect();
       else await (client as unknown as { close(): Promise<void> }).close();
-      await expect(store.claim(`${key}-other`, MINUTE)).rejects.toThrow(/^@vobiz-webhooks\/redis: claim failed: /);
-      await expect(store.complete(`${key}-other`, MINUTE)).rejects.toThrow(/^@vobiz-webhooks\/redis: complete failed: /);
-      await expect(store.release(key)).rejects.toThrow(/^@vobiz-webhooks\/redis: release failed: /);
+      const other = `${key}-other`;
+      await expect(store.claim(other, MINUTE, token())).rejects.toThrow(/^@vobiz-webhooks\/redis: claim failed: /);
+      await expect(store.complete(other, MINUTE, mine)).rejects.toThrow(/^@vobiz-webhooks\/redis: complete failed: /);
+      await expect(store.release(key, mine)).rejects.toThrow(/^@vobiz-webhooks\/redis: release failed: /);
     });
 
     test('the receiver answers 503 store_unavailable when Redis is unreachable, and runs no handler', async () => {
@@ -184,7 +233,8 @@ describeWithRedis('redisDedupeStore on a real Redis', () => {
       client.on('error', () => {});
       try {
         const store = redisDedupeStore({ client, prefix, timeoutMs: 300 });
-        await expect(store.claim('never-answered', MINUTE)).rejects.toThrow('@vobiz-webhooks/redis: claim got no reply from Redis within 300 ms.');
+        const noReply = '@vobiz-webhooks/redis: claim got no reply from Redis within 300 ms.';
+        await expect(store.claim('never-answered', MINUTE, token())).rejects.toThrow(noReply);
         const receiver = createReceiver({ secret: SECRET, dedupe: store, on: { '*': () => {} }, logger: false });
         const result = await deliver(receiver, createTestEvent('call.connect'));
         expect(result.status).toBe(503);

@@ -55,3 +55,42 @@ test('refused deliveries (forged, malformed, stale) never take a place in the st
   }
   expect(store.size).toBe(0);
 });
+
+test('deliveries in flight beyond maxEntries keep their claims; copies wait; the store shrinks back after', async () => {
+  const store = memoryDedupeStore({ maxEntries: 50 });
+  const started: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let allStarted!: () => void;
+  const eighty = new Promise<void>((resolve) => (allStarted = resolve));
+  const receiver = createReceiver({
+    secret: SECRET,
+    dedupe: store,
+    logger: false,
+    on: {
+      '*': async (event) => {
+        const again = started.includes(event.event_id);
+        started.push(event.event_id);
+        if (started.length === 80) allStarted();
+        // Only a first run waits: a copy run a second time (the bug) answers at once.
+        if (!again) await gate;
+      },
+    },
+  });
+
+  // 80 slow handlers at once, more than the store's 50 entries: none may lose its claim.
+  const inFlight = Array.from({ length: 80 }, (_, i) => receiver.receive(deliveryFor(`slow-${i}`)));
+  await eighty;
+  expect(store.size).toBe(80);
+  const copy = await receiver.receive(deliveryFor('slow-0'));
+  expect([copy.status, copy.error?.code]).toEqual([409, 'in_progress']);
+
+  open();
+  expect((await Promise.all(inFlight)).map((result) => result.status)).toEqual(Array(80).fill(200));
+  expect(started).toHaveLength(80);
+  expect(store.size).toBeLessThanOrEqual(50);
+  for (let i = 0; i < 10; i++) expect((await receiver.receive(deliveryFor(`later-${i}`))).status).toBe(200);
+  expect(store.size).toBe(50);
+  // The newest are remembered: a copy of the last slow delivery to finish is a duplicate.
+  expect((await receiver.receive(deliveryFor('slow-79'))).body).toBe('{"ok":true,"duplicate":true}');
+});

@@ -24,7 +24,11 @@ const transform: Config['transform'] = {
 // Three projects. `node` and `edge` test the sources (`pnpm test:unit` runs only
 // these, with no build); `built` runs what needs the built packages: the benchmark
 // and soak smoke tests and the Next.js example's `next build` (`pnpm test` builds first).
-const BUILT = ['<rootDir>/bench/test/**/*.test.ts', '<rootDir>/scripts/test/**/*.test.ts', '<rootDir>/examples/next/test/**/*.test.ts'];
+const BUILT = [
+  '<rootDir>/bench/test/**/*.test.ts',
+  '<rootDir>/scripts/test/**/*.test.ts',
+  '<rootDir>/examples/next/test/**/*.test.ts',
+];
 
 const config: Config = {
   projects: [

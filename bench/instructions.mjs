@@ -42,7 +42,9 @@ async function send(port, kind, deliveries) {
     new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path: PATHS[kind], method: 'POST', headers, agent }, (res) => {
         res.resume();
-        res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`a delivery got ${res.statusCode}, not 200`))));
+        res.once('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`a delivery got ${res.statusCode}, not 200`)),
+        );
       });
       req.once('error', reject);
       req.end(body);
@@ -97,11 +99,15 @@ try {
 
 const of = (id) => rows.find((row) => row.config.id === id)?.instructions;
 const ratio = (value, id) => (value && of(id) ? (value / of(id)).toFixed(2) : '–');
-console.log(`Instructions per request, whole server process (callgrind; ${warmup} deliveries of warm-up, ${count} counted), Node ${process.version}`);
+console.log(
+  `Instructions per request, whole server process (callgrind; ${warmup} deliveries of warm-up, ${count} counted), Node ${process.version}`,
+);
 console.log('');
 console.log('| # | configuration | instructions/request | vs 2 | vs 6 |');
 console.log('|---|---|---:|---:|---:|');
 for (const { config, instructions, why } of rows) {
   const cell = instructions ? Math.round(instructions).toLocaleString('en-US') : `not run: ${why}`;
-  console.log(`| ${config.id} | ${config.name} | ${cell} | ${ratio(instructions, '2')} | ${ratio(instructions, '6')} |`);
+  console.log(
+    `| ${config.id} | ${config.name} | ${cell} | ${ratio(instructions, '2')} | ${ratio(instructions, '6')} |`,
+  );
 }

@@ -47,7 +47,8 @@ run.on('response', (_client, statusCode, _bytes, responseTime) => {
 });
 const result = await run;
 latencies.sort((a, b) => a - b);
-const percentile = (p) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))]);
+const percentile = (p) =>
+  latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))];
 
 const ok = result['2xx'];
 process.stdout.write(

@@ -22,14 +22,23 @@ const standard = new Webhook(Buffer.from(SECRET).toString('base64'));
 const standardHeaders = texts.map((text, i) => {
   const id = `msg_${i}`;
   const timestamp = new Date();
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp / 1000)), 'webhook-signature': standard.sign(id, timestamp, text) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp / 1000)),
+    'webhook-signature': standard.sign(id, timestamp, text),
+  };
 });
 const octokitSignatures = pool.map((request) => `sha256=${request.headers['x-webhook-signature']}`);
 // The same-sized GitHub `issues` delivery configuration 6 receives, for @octokit/webhooks' own pipeline.
 const issuesFactory = await requestFactory('octokit');
 const issues = Array.from({ length: N }, () => {
   const { body, headers } = issuesFactory.next();
-  return { id: headers['x-github-delivery'], name: 'issues', payload: body.toString('utf8'), signature: headers['x-hub-signature-256'] };
+  return {
+    id: headers['x-github-delivery'],
+    name: 'issues',
+    payload: body.toString('utf8'),
+    signature: headers['x-hub-signature-256'],
+  };
 });
 
 const expectTrue = (value, what) => {
@@ -58,7 +67,8 @@ const receiverWith = (options = {}) =>
 const receiving = (receiver, deliveries) => async (i) => {
   const { body, headers } = deliveries[i];
   const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
-  if (result.status !== 200 || result.body !== '{"ok":true}') throw new Error(`receive answered ${result.status}: ${result.body}`);
+  if (result.status !== 200 || result.body !== '{"ok":true}')
+    throw new Error(`receive answered ${result.status}: ${result.body}`);
 };
 
 /** Each case runs `N` operations; `setup` (untimed) runs before each timed pass. */
@@ -86,7 +96,10 @@ const allCases = [
       const { body, headers } = pool[i];
       const given = headers['x-webhook-signature'];
       const expected = createHmac('sha256', SECRET).update(body).digest('hex');
-      expectTrue(given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected)), 'docs snippet');
+      expectTrue(
+        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected)),
+        'docs snippet',
+      );
       JSON.parse(body.toString('utf8'));
     },
   },
@@ -106,7 +119,10 @@ const allCases = [
     setup() {
       // Fresh deliveries each pass (signed here, untimed): the full store remembers the last ones.
       fullStore ??= fillStore();
-      return receiving(receiverWith({ dedupe: fullStore }), Array.from({ length: N }, () => factory.next()));
+      return receiving(
+        receiverWith({ dedupe: fullStore }),
+        Array.from({ length: N }, () => factory.next()),
+      );
     },
   },
   {
@@ -136,13 +152,17 @@ const allCases = [
   {
     group: 'signature',
     name: '@vobiz-webhooks/core verifySignature (bytes)',
-    setup: () => (i) => expectTrue(core.verifySignature(pool[i].body, pool[i].headers['x-webhook-signature'], SECRET), 'verifySignature'),
+    setup: () => (i) =>
+      expectTrue(core.verifySignature(pool[i].body, pool[i].headers['x-webhook-signature'], SECRET), 'verifySignature'),
   },
   {
     group: 'signature',
     name: '@vobiz-webhooks/core verifySignatureAsync (Web Crypto)',
     setup: () => async (i) =>
-      expectTrue(await core.verifySignatureAsync(pool[i].body, pool[i].headers['x-webhook-signature'], SECRET), 'verifySignatureAsync'),
+      expectTrue(
+        await core.verifySignatureAsync(pool[i].body, pool[i].headers['x-webhook-signature'], SECRET),
+        'verifySignatureAsync',
+      ),
   },
   {
     group: 'signature',

@@ -22,7 +22,8 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args[outIndex + 1] : smoke ? undefined : `${here}RESULTS.md`;
-const env = (name, fallback) => (process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]));
+const env = (name, fallback) =>
+  process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]);
 
 const settings = {
   duration: smoke ? 1 : env('BENCH_DURATION', 10),
@@ -64,7 +65,8 @@ async function probe(config, port) {
   const refused = await fetch(url, { method: 'POST', headers, body: forged.body });
   await refused.arrayBuffer();
   const rejects = refused.status >= 400 && refused.status < 500;
-  if (config.verifies !== false && !rejects) throw new Error(`a forged signature got ${refused.status}: it does not verify`);
+  if (config.verifies !== false && !rejects)
+    throw new Error(`a forged signature got ${refused.status}: it does not verify`);
   return { rejectsForged: rejects ? refused.status : 'no' };
 }
 
@@ -87,14 +89,17 @@ function serverStats(server) {
 function runLoad(config, port) {
   return new Promise((resolve, reject) => {
     const spec = { url: `http://127.0.0.1:${port}`, kind: config.kind, ...settings };
-    const child = spawn(process.execPath, [`${here}load.mjs`, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [`${here}load.mjs`, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('exit', (code) => {
       const line = stdout.trim().split('\n').pop();
-      if (code !== 0 || !line) return reject(new Error(`load generator exited with ${code}: ${stderr.trim().slice(-300)}`));
+      if (code !== 0 || !line)
+        return reject(new Error(`load generator exited with ${code}: ${stderr.trim().slice(-300)}`));
       resolve(JSON.parse(line));
     });
   });
@@ -102,10 +107,16 @@ function runLoad(config, port) {
 
 function runMicro() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${here}micro.mjs`, ...(smoke ? ['--smoke'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [`${here}micro.mjs`, ...(smoke ? ['--smoke'] : [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop())) : reject(new Error(`micro.mjs exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout.trim().split('\n').pop()))
+        : reject(new Error(`micro.mjs exited with ${code}`)),
+    );
   });
 }
 
@@ -114,7 +125,10 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const fmt = (value, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 
 // The fixed part of bench/RESULTS.md: how to run the benchmark and how it measures.
 // Rewritten by every full run, like the tables; keep it in step with the knobs above.
@@ -181,7 +195,9 @@ async function main() {
   const started = new Date();
   const loadBefore = loadavg();
   const log = (line) => process.stderr.write(`${line}\n`);
-  log(`bench: ${settings.rounds} round(s) × ${settings.duration} s per configuration, ${settings.connections} connections${smoke ? ' (smoke)' : ''}`);
+  log(
+    `bench: ${settings.rounds} round(s) × ${settings.duration} s per configuration, ${settings.connections} connections${smoke ? ' (smoke)' : ''}`,
+  );
 
   // Decide what can run; anything that cannot is reported with its reason, never dropped.
   const skipped = new Map();
@@ -204,7 +220,11 @@ async function main() {
       servers.set(config.id, server);
       const { rejectsForged } = await probe(config, server.port);
       // Servers say what they chose with `note: …` lines; the library's own warnings are not notes.
-      const serverNotes = server.stderr().split('\n').filter((line) => line.startsWith('note: ')).map((line) => line.slice(6));
+      const serverNotes = server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('note: '))
+        .map((line) => line.slice(6));
       notes.set(config.id, [`forged signature → ${rejectsForged}`, ...serverNotes]);
     } catch (error) {
       skipped.set(config.id, `server failed: ${error.message}`);
@@ -225,7 +245,10 @@ async function main() {
         const server = servers.get(id);
         try {
           const before = await serverStats(server);
-          const result = await runLoad(CONFIGS.find((config) => config.id === id), server.port);
+          const result = await runLoad(
+            CONFIGS.find((config) => config.id === id),
+            server.port,
+          );
           const after = await serverStats(server);
           const cpu = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
           result.cpuPerRequest = cpu / Math.max(1, after.requests - before.requests);
@@ -294,7 +317,10 @@ async function main() {
 
   const ratio = (a, b) => (byId(a)?.rps ?? NaN) / (byId(b)?.rps ?? NaN);
   const cpuRatio = (a, b) => (byId(a)?.cpu ?? NaN) / (byId(b)?.cpu ?? NaN);
-  const verdict = (value, ok) => (Number.isFinite(value) ? `${fmt(value, 2)} → ${ok ? 'met' : 'missed'}` : 'not measured (a configuration was skipped)');
+  const verdict = (value, ok) =>
+    Number.isFinite(value)
+      ? `${fmt(value, 2)} → ${ok ? 'met' : 'missed'}`
+      : 'not measured (a configuration was skipped)';
   const peers = Math.max(byId('6')?.rps ?? NaN, byId('7')?.rps ?? NaN);
   const slowestOurs = Math.min(...['3', '5a', '5b'].map((id) => byId(id)?.rps).filter(Number.isFinite));
   const pairs = ['3', '5a', '5b']

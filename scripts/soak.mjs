@@ -29,16 +29,24 @@ const { values: args } = parseArgs({
   },
 });
 
-for (const built of ['packages/core/dist/index.js', 'packages/core/dist/testing/index.js', 'packages/express/dist/index.js']) {
+for (const built of [
+  'packages/core/dist/index.js',
+  'packages/core/dist/testing/index.js',
+  'packages/express/dist/index.js',
+]) {
   if (!existsSync(join(root, built))) {
-    console.error(`soak: ${built} is missing. The soak runs the built packages: run \`pnpm build\` first (\`pnpm soak\` does).`);
+    console.error(
+      `soak: ${built} is missing. The soak runs the built packages: run \`pnpm build\` first (\`pnpm soak\` does).`,
+    );
     process.exit(2);
   }
 }
 
 if (args.memory) {
   const { runMemory } = await import('./soak/memory.mjs');
-  process.exit(await runMemory({ events: Number(args.events ?? process.env.SOAK_EVENTS ?? 1_000_000), json: args.json }));
+  process.exit(
+    await runMemory({ events: Number(args.events ?? process.env.SOAK_EVENTS ?? 1_000_000), json: args.json }),
+  );
 }
 
 const { createTestEvent } = await import('../packages/core/dist/testing/index.js');
@@ -74,9 +82,16 @@ for (let i = 0; i < DELIVERIES; i++) {
     plan.push({ ...original, duplicate: true });
   } else {
     const failOnce = roll >= 0.11 && roll < 0.12;
-    const type = failOnce ? 'message.inbound' : ['message.inbound', 'message.inbound', 'message.status', 'call.connect'][i % 4];
+    const type = failOnce
+      ? 'message.inbound'
+      : ['message.inbound', 'message.inbound', 'message.status', 'call.connect'][i % 4];
     const event = createTestEvent(type, { messageType: kinds[i % kinds.length] });
-    if (failOnce) event.payload.entry[0].changes[0].value.messages[0] = { ...event.payload.entry[0].changes[0].value.messages[0], type: 'text', text: { body: FAIL_ONCE_MARKER } };
+    if (failOnce)
+      event.payload.entry[0].changes[0].value.messages[0] = {
+        ...event.payload.entry[0].changes[0].value.messages[0],
+        type: 'text',
+        text: { body: FAIL_ONCE_MARKER },
+      };
     const body = JSON.stringify(event);
     const entry = { id: event.event_id, body, signature: sign(body, SECRET), type, failOnce };
     uniqueEvents.push(entry);
@@ -250,8 +265,18 @@ printRows('soak result', [
   ['sent (requests, with retries)', int(counts.requests)],
   ['accepted (200)', `${int(counts.accepted)} (${int(counts.duplicateAnswers)} answered as duplicates)`],
   ['rejected (401, forged)', int(counts.rejectedForged)],
-  ['retried', Object.entries(counts.retried).map(([k, v]) => `${k}: ${int(v)}`).join(', ') || '0'],
-  ['unexpected answers', Object.entries(counts.unexpected).map(([k, v]) => `${k}: ${int(v)}`).join(', ') || '0'],
+  [
+    'retried',
+    Object.entries(counts.retried)
+      .map(([k, v]) => `${k}: ${int(v)}`)
+      .join(', ') || '0',
+  ],
+  [
+    'unexpected answers',
+    Object.entries(counts.unexpected)
+      .map(([k, v]) => `${k}: ${int(v)}`)
+      .join(', ') || '0',
+  ],
   ['handled once', int(handledOnce)],
   ['handled twice', int(handledTwice)],
   ['lost', int(lost)],
@@ -260,7 +285,10 @@ printRows('soak result', [
   ['latency p50 / p99 / max', `${ms(result.p50Ms)} / ${ms(result.p99Ms)} / ${ms(result.maxMs)}`],
   ['throughput', `${int(Math.round(result.throughputPerSec))} requests/s over ${result.elapsedSec.toFixed(1)} s`],
   ['server peak RSS', mib(report.peakRssBytes)],
-  ['machine', `Node ${result.machine.node}, ${result.machine.cpus} CPUs (${result.machine.cpuModel}), ${result.machine.platform}`],
+  [
+    'machine',
+    `Node ${result.machine.node}, ${result.machine.cpus} CPUs (${result.machine.cpuModel}), ${result.machine.platform}`,
+  ],
 ]);
 if (args.json) console.log(`SOAK_RESULT ${JSON.stringify(result)}`);
 

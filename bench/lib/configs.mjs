@@ -5,16 +5,67 @@ import { missingPackage } from './packages.mjs';
 
 /** The seven configurations the targets compare (5 is two servers), and 6w. `needs` are built workspace packages. */
 export const CONFIGS = [
-  { id: '1', name: 'bare Express + `express.raw()`, answers 200 (ceiling)', server: 'express-bare.mjs', kind: 'vobiz', verifies: false },
-  { id: '2', name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)", server: 'express-vobiz-docs.mjs', kind: 'vobiz' },
-  { id: '3', name: '`@vobiz-webhooks/express`, defaults (in-memory dedupe)', server: 'vobiz-express.mjs', kind: 'vobiz', needs: ['core', 'express'] },
-  { id: '4', name: '`@vobiz-webhooks/express` + Redis dedupe (127.0.0.1:6379)', server: 'vobiz-express-redis.mjs', kind: 'vobiz', needs: ['core', 'express'], redis: true },
-  { id: '5a', name: '`@vobiz-webhooks/koa` on `@koa/router`, defaults', server: 'vobiz-koa.mjs', kind: 'vobiz', needs: ['core', 'koa'] },
-  { id: '5b', name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`', server: 'vobiz-next.mjs', kind: 'vobiz', needs: ['core', 'next'] },
-  { id: '6', name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)', server: 'octokit.mjs', kind: 'octokit' },
-  { id: '7', name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)', server: 'whatsapp-api-js.mjs', kind: 'whatsapp' },
+  {
+    id: '1',
+    name: 'bare Express + `express.raw()`, answers 200 (ceiling)',
+    server: 'express-bare.mjs',
+    kind: 'vobiz',
+    verifies: false,
+  },
+  {
+    id: '2',
+    name: "Vobiz docs' hand-written handler (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse`)",
+    server: 'express-vobiz-docs.mjs',
+    kind: 'vobiz',
+  },
+  {
+    id: '3',
+    name: '`@vobiz-webhooks/express`, defaults (in-memory dedupe)',
+    server: 'vobiz-express.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'express'],
+  },
+  {
+    id: '4',
+    name: '`@vobiz-webhooks/express` + Redis dedupe (127.0.0.1:6379)',
+    server: 'vobiz-express-redis.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'express'],
+    redis: true,
+  },
+  {
+    id: '5a',
+    name: '`@vobiz-webhooks/koa` on `@koa/router`, defaults',
+    server: 'vobiz-koa.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'koa'],
+  },
+  {
+    id: '5b',
+    name: '`@vobiz-webhooks/next` route handler via node:http → Web `Request`',
+    server: 'vobiz-next.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'next'],
+  },
+  {
+    id: '6',
+    name: '`@octokit/webhooks` `createNodeMiddleware` in Express (`issues` event)',
+    server: 'octokit.mjs',
+    kind: 'octokit',
+  },
+  {
+    id: '7',
+    name: '`whatsapp-api-js` Express middleware (`X-Hub-Signature-256`, Meta body)',
+    server: 'whatsapp-api-js.mjs',
+    kind: 'whatsapp',
+  },
   // Not one of the seven the targets compare: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
-  { id: '6w', name: '`@octokit/webhooks` `createWebMiddleware` via the same node:http → Web `Request` bridge as 5b', server: 'octokit-web.mjs', kind: 'octokit' },
+  {
+    id: '6w',
+    name: '`@octokit/webhooks` `createWebMiddleware` via the same node:http → Web `Request` bridge as 5b',
+    server: 'octokit-web.mjs',
+    kind: 'octokit',
+  },
 ];
 
 /** Whether a Redis server answers at 127.0.0.1:6379 (configuration 4 needs one). */
@@ -33,7 +84,9 @@ export function redisReachable() {
 
 /** Why a configuration cannot run here (a package not built, no Redis), or undefined when it can. */
 export function whyUnavailable(config, redisUp) {
-  const missing = (config.needs ?? []).map((name) => missingPackage(name) && `@vobiz-webhooks/${name}: ${missingPackage(name)}`).filter(Boolean);
+  const missing = (config.needs ?? [])
+    .map((name) => missingPackage(name) && `@vobiz-webhooks/${name}: ${missingPackage(name)}`)
+    .filter(Boolean);
   if (missing.length > 0) return missing.join('; ');
   if (config.redis && !redisUp) return 'no Redis server at 127.0.0.1:6379';
   return undefined;

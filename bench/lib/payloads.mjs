@@ -11,7 +11,8 @@ const ID = '00000000-0000-4000-8000-000000000000';
 const hmacHex = (body) => createHmac('sha256', SECRET).update(body).digest('hex');
 
 /** Meta signs an ASCII form of the JSON (non-ASCII as \uXXXX), as whatsapp-api-js expects. */
-const escapeUnicode = (text) => text.replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const escapeUnicode = (text) =>
+  text.replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Every string in a payload with characters beyond ASCII: what the customer wrote. */
 function customerWords(value, out = []) {
@@ -33,7 +34,11 @@ async function vobizEnvelope() {
   // A customer who sends a photo, a location and a button reply in one burst: Meta batches them.
   const more = ['image', 'location', 'interactive', 'reaction'].map((kind, i) => {
     const { text: _text, ...common } = first;
-    return { ...common, ...JSON.parse(JSON.stringify(sampleMessages[kind])), id: first.id.replace('AA==', `${i + 1}AA==`) };
+    return {
+      ...common,
+      ...JSON.parse(JSON.stringify(sampleMessages[kind])),
+      id: first.id.replace('AA==', `${i + 1}AA==`),
+    };
   });
   value.messages.push(...more);
   value.messages[1].context = { from: value.metadata.display_phone_number, id: first.id };
@@ -47,18 +52,62 @@ async function vobizEnvelope() {
  */
 function octokitIssue(targetBytes, customerWords) {
   const api = 'https://api.github.com';
-  const user = { login: 'ana-garcia', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', avatar_url: 'https://avatars.githubusercontent.com/u/583231?v=4', url: `${api}/users/ana-garcia`, html_url: 'https://github.com/ana-garcia', type: 'User', site_admin: false };
+  const user = {
+    login: 'ana-garcia',
+    id: 583231,
+    node_id: 'MDQ6VXNlcjU4MzIzMQ==',
+    avatar_url: 'https://avatars.githubusercontent.com/u/583231?v=4',
+    url: `${api}/users/ana-garcia`,
+    html_url: 'https://github.com/ana-garcia',
+    type: 'User',
+    site_admin: false,
+  };
   const repo = `${api}/repos/acme/shop`;
   const issue = {
     action: 'opened',
     issue: {
-      url: `${repo}/issues/1347`, repository_url: repo, html_url: 'https://github.com/acme/shop/issues/1347',
-      id: 1296269, node_id: 'MDU6SXNzdWUxMjk2MjY5', number: 1347, title: 'Envio a Malaga', user,
+      url: `${repo}/issues/1347`,
+      repository_url: repo,
+      html_url: 'https://github.com/acme/shop/issues/1347',
+      id: 1296269,
+      node_id: 'MDU6SXNzdWUxMjk2MjY5',
+      number: 1347,
+      title: 'Envio a Malaga',
+      user,
       labels: [{ id: 208045946, name: 'shipping', color: 'f29513', default: true }],
-      state: 'open', locked: false, assignee: null, assignees: [], milestone: null, comments: 0,
-      created_at: '2026-03-25T10:00:00Z', updated_at: '2026-03-25T10:00:00Z', closed_at: null, author_association: 'NONE', body: '',
+      state: 'open',
+      locked: false,
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      comments: 0,
+      created_at: '2026-03-25T10:00:00Z',
+      updated_at: '2026-03-25T10:00:00Z',
+      closed_at: null,
+      author_association: 'NONE',
+      body: '',
     },
-    repository: { id: 1296270, node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5', name: 'shop', full_name: 'acme/shop', private: false, owner: { login: 'acme', id: 9919, type: 'Organization' }, html_url: 'https://github.com/acme/shop', description: 'Tienda', fork: false, url: repo, updated_at: '2026-03-25T09:00:00Z', size: 1024, stargazers_count: 12, watchers_count: 12, language: 'TypeScript', has_issues: true, forks_count: 2, visibility: 'public', default_branch: 'main' },
+    repository: {
+      id: 1296270,
+      node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
+      name: 'shop',
+      full_name: 'acme/shop',
+      private: false,
+      owner: { login: 'acme', id: 9919, type: 'Organization' },
+      html_url: 'https://github.com/acme/shop',
+      description: 'Tienda',
+      fork: false,
+      url: repo,
+      updated_at: '2026-03-25T09:00:00Z',
+      size: 1024,
+      stargazers_count: 12,
+      watchers_count: 12,
+      language: 'TypeScript',
+      has_issues: true,
+      forks_count: 2,
+      visibility: 'public',
+      default_branch: 'main',
+    },
     sender: user,
   };
   // The customer's own words, as in the WhatsApp delivery (accents and emoji: V8 then holds
@@ -108,7 +157,10 @@ export async function requestFactory(kind) {
       size: Buffer.byteLength(head + ID + tail),
       next() {
         const body = Buffer.from(head + randomUUID() + tail);
-        return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` } };
+        return {
+          body,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` },
+        };
       },
     };
   }

@@ -14,7 +14,8 @@ export function countMessages(messages) {
 /** Meta objects batch entries → changes → messages; every configuration walks them the same way. */
 export function messagesOfMeta(meta) {
   const out = [];
-  for (const entry of meta?.entry ?? []) for (const change of entry.changes ?? []) out.push(...(change.value?.messages ?? []));
+  for (const entry of meta?.entry ?? [])
+    for (const change of entry.changes ?? []) out.push(...(change.value?.messages ?? []));
   return out;
 }
 

@@ -12,7 +12,12 @@ const { messagesOf } = await importPackage('core');
 
 // A database and prefix of its own, emptied on exit, so other users of this Redis see nothing.
 const prefix = `vobiz-bench:${process.pid}:`;
-const client = new Redis({ host: '127.0.0.1', port: 6379, db: Number(process.env.BENCH_REDIS_DB ?? 9), lazyConnect: true });
+const client = new Redis({
+  host: '127.0.0.1',
+  port: 6379,
+  db: Number(process.env.BENCH_REDIS_DB ?? 9),
+  lazyConnect: true,
+});
 await client.connect();
 
 const RELEASE = "if redis.call('GET', KEYS[1]) == 'processing' then return redis.call('DEL', KEYS[1]) end return 0";
@@ -38,12 +43,16 @@ if (missingPackage('redis') === undefined) {
   dedupe = redisDedupeStore({ client, prefix });
   process.stderr.write('note: store = @vobiz-webhooks/redis redisDedupeStore (ioredis)\n');
 } else {
-  process.stderr.write(`note: @vobiz-webhooks/redis: ${missingPackage('redis')}; store = the bench's minimal ioredis SET NX store\n`);
+  process.stderr.write(
+    `note: @vobiz-webhooks/redis: ${missingPackage('redis')}; store = the bench's minimal ioredis SET NX store\n`,
+  );
   dedupe = minimalStore();
 }
 
 const app = express();
-app.use(vobizWebhook({ secret: SECRET, dedupe, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }));
+app.use(
+  vobizWebhook({ secret: SECRET, dedupe, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }),
+);
 serve(createServer(app), async () => {
   let cursor = '0';
   do {

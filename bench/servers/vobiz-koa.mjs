@@ -10,6 +10,9 @@ const { messagesOf } = await importPackage('core');
 
 const app = new Koa();
 const router = new Router();
-router.post(PATHS.vobiz, vobizWebhook({ secret: SECRET, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }));
+router.post(
+  PATHS.vobiz,
+  vobizWebhook({ secret: SECRET, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }),
+);
 app.use(router.routes());
 serve(createServer(app.callback()));

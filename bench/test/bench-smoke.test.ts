@@ -42,7 +42,9 @@ describe('pnpm bench --smoke', () => {
     expect(run.stdout).toMatch(/^\| 3 \| [^|]+ \| [\d,]+ \|/m);
     // Latencies are each response's own time to the hundredth of a millisecond, not
     // autocannon's histogram, which holds whole milliseconds only (every value x.00).
-    const latencies = [...run.stdout.matchAll(/^\| \w+ \| [^|]+ \| [\d,]+ \| (\d+\.\d\d) \| (\d+\.\d\d) \|/gm)].flatMap((m) => m.slice(1, 3));
+    const latencies = [...run.stdout.matchAll(/^\| \w+ \| [^|]+ \| [\d,]+ \| (\d+\.\d\d) \| (\d+\.\d\d) \|/gm)].flatMap(
+      (m) => m.slice(1, 3),
+    );
     expect(latencies.length).toBeGreaterThanOrEqual(4);
     expect(latencies.some((value) => !value.endsWith('.00'))).toBe(true);
   });
@@ -82,16 +84,20 @@ describe('pnpm bench:instructions, tiny run', () => {
   const title = hasValgrind
     ? 'counts instructions per request for the docs snippet (2) and the Express adapter (3)'
     : 'without valgrind, exits 1 and says how to install it';
-  it(title, async () => {
-    const { code, stdout, stderr } = await run();
-    if (!hasValgrind) {
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/needs valgrind.*apt-get install -y valgrind/);
-      return;
-    }
-    if (code !== 0) throw new Error(`bench/instructions.mjs exited with ${code}:\n${stderr.slice(-2000)}`);
-    expect(stdout).toContain('| # | configuration | instructions/request | vs 2 | vs 6 |');
-    expect(stdout).toMatch(/^\| 2 \| [^|]+ \| [\d,]+ \| 1\.00 \| – \|$/m);
-    expect(stdout).toMatch(/^\| 3 \| [^|]+ \| [\d,]+ \| \d\.\d\d \| – \|$/m);
-  }, 150_000);
+  it(
+    title,
+    async () => {
+      const { code, stdout, stderr } = await run();
+      if (!hasValgrind) {
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/needs valgrind.*apt-get install -y valgrind/);
+        return;
+      }
+      if (code !== 0) throw new Error(`bench/instructions.mjs exited with ${code}:\n${stderr.slice(-2000)}`);
+      expect(stdout).toContain('| # | configuration | instructions/request | vs 2 | vs 6 |');
+      expect(stdout).toMatch(/^\| 2 \| [^|]+ \| [\d,]+ \| 1\.00 \| – \|$/m);
+      expect(stdout).toMatch(/^\| 3 \| [^|]+ \| [\d,]+ \| \d\.\d\d \| – \|$/m);
+    },
+    150_000,
+  );
 });

@@ -21,8 +21,14 @@ export async function runMemory({ events, json }) {
   const receiver = createReceiver({ secret, dedupe: store, logger: false, on: { '*': () => void handled++ } });
 
   // One realistic body; only the event id changes, so the cost measured is the pipeline's.
-  const template = JSON.stringify(createTestEvent('message.inbound', { event_id: '00000000-0000-4000-8000-000000000000' }));
-  const headers = { 'content-type': 'application/json', 'x-webhook-signature': '', 'x-webhook-event': 'message.inbound' };
+  const template = JSON.stringify(
+    createTestEvent('message.inbound', { event_id: '00000000-0000-4000-8000-000000000000' }),
+  );
+  const headers = {
+    'content-type': 'application/json',
+    'x-webhook-signature': '',
+    'x-webhook-event': 'message.inbound',
+  };
 
   const samples = [];
   const sample = (done) => {
@@ -78,12 +84,16 @@ export async function runMemory({ events, json }) {
   ]);
   console.log('\n  events     store size   RSS         heap used');
   for (const s of samples) {
-    console.log(`  ${int(s.events).padStart(9)}  ${int(s.storeSize).padStart(11)}  ${mib(s.rss).padStart(10)}  ${mib(s.heapUsed).padStart(10)}`);
+    console.log(
+      `  ${int(s.events).padStart(9)}  ${int(s.storeSize).padStart(11)}  ${mib(s.rss).padStart(10)}  ${mib(s.heapUsed).padStart(10)}`,
+    );
   }
   if (json) console.log(`SOAK_MEMORY_RESULT ${JSON.stringify(result)}`);
 
   if (maxSize > MAX_ENTRIES || handled !== events) {
-    console.error(`\nmemory soak FAILED: store reached ${maxSize} entries (max ${MAX_ENTRIES}); ${handled}/${events} handled.`);
+    console.error(
+      `\nmemory soak FAILED: store reached ${maxSize} entries (max ${MAX_ENTRIES}); ${handled}/${events} handled.`,
+    );
     return 1;
   }
   // Heap after a full GC is the stable measure (RSS also holds freed pages the allocator keeps).

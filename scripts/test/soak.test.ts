@@ -40,7 +40,9 @@ function runSoak(deliveries: number): Promise<{ code: number | null; stdout: str
 test('short soak: every event handled exactly once, nothing lost, nothing forged handled', async () => {
   const missing = built.filter((file) => !existsSync(join(root, file)));
   if (missing.length > 0) {
-    throw new Error(`The soak runs the built packages and ${missing.join(', ')} is missing: run \`pnpm build\` (\`pnpm test\` does it first).`);
+    throw new Error(
+      `The soak runs the built packages and ${missing.join(', ')} is missing: run \`pnpm build\` (\`pnpm test\` does it first).`,
+    );
   }
   const { code, stdout, stderr } = await runSoak(5_000);
   const line = stdout.split('\n').find((l) => l.startsWith('SOAK_RESULT '));

@@ -18,7 +18,12 @@ export interface ExampleAppOptions {
   logger?: VobizWebhookOptions['logger'];
 }
 
-export function createApp({ secret, dedupe, onMessage = (summary) => console.log(summary), logger = console }: ExampleAppOptions): {
+export function createApp({
+  secret,
+  dedupe,
+  onMessage = (summary) => console.log(summary),
+  logger = console,
+}: ExampleAppOptions): {
   app: Express;
   handled: Handled[];
 } {
@@ -41,7 +46,8 @@ export function createApp({ secret, dedupe, onMessage = (summary) => console.log
           }
         },
         'message.status': async (event) => {
-          for (const status of statusesOf(event)) handled.push({ event_id: event.event_id, summary: `${status.status} ${status.id}` });
+          for (const status of statusesOf(event))
+            handled.push({ event_id: event.event_id, summary: `${status.status} ${status.id}` });
         },
       },
     }),

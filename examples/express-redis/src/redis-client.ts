@@ -12,7 +12,10 @@ export interface ConnectedRedis {
  * (the delivery gets 503 and Vobiz retries it) instead of queueing until Vobiz's own
  * timeout. Both clients reconnect by themselves; nothing needs restarting.
  */
-export async function connectRedis(url: string, library: 'ioredis' | 'node-redis' = 'ioredis'): Promise<ConnectedRedis> {
+export async function connectRedis(
+  url: string,
+  library: 'ioredis' | 'node-redis' = 'ioredis',
+): Promise<ConnectedRedis> {
   if (library === 'node-redis') {
     const client = createClient({ url, disableOfflineQueue: true });
     // Without an 'error' listener node-redis throws on a dropped connection and kills the process.

@@ -14,7 +14,9 @@ const redis = await connectRedis(redisUrl, process.env.REDIS_CLIENT === 'node-re
 const { app } = createApp({ secret, dedupe: redisDedupeStore({ client: redis.client, prefix: 'vobiz-webhooks:' }) });
 
 const server = app.listen(port, () => {
-  console.log(`Express + Redis example: POST http://localhost:${port}/webhooks/vobiz (dedupe in ${new URL(redisUrl).host})`);
+  console.log(
+    `Express + Redis example: POST http://localhost:${port}/webhooks/vobiz (dedupe in ${new URL(redisUrl).host})`,
+  );
 });
 
 // Finish the deliveries in flight before closing Redis: their claims must be completed or released.

@@ -18,7 +18,12 @@ describeWithRedis('examples/express-redis', () => {
   const instance = async (library: 'ioredis' | 'node-redis', onMessage?: (summary: string) => void | Promise<void>) => {
     const redis = await connectRedis(REDIS_URL, library);
     connections.push(redis);
-    return createApp({ secret: SECRET, dedupe: redisDedupeStore({ client: redis.client, prefix }), onMessage: onMessage ?? (() => {}), logger: false });
+    return createApp({
+      secret: SECRET,
+      dedupe: redisDedupeStore({ client: redis.client, prefix }),
+      onMessage: onMessage ?? (() => {}),
+      logger: false,
+    });
   };
 
   afterAll(async () => {

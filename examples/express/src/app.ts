@@ -40,10 +40,17 @@ export function createApp({ secret, store, record = printSeen, logger }: AppOpti
       on: {
         'message.inbound': async (event) => {
           // A Meta payload can batch several messages: never read only the first.
-          record({ eventType: event.event_type, eventId: event.event_id, lines: messagesOf(event).map(describeMessage) });
+          record({
+            eventType: event.event_type,
+            eventId: event.event_id,
+            lines: messagesOf(event).map(describeMessage),
+          });
         },
         'message.status': async (event) => {
-          const lines = statusesOf(event).map((s) => `${s.status} for ${s.recipient_id ?? 'a username user'}${s.errors?.[0] ? ` (error ${s.errors[0].code})` : ''}`);
+          const lines = statusesOf(event).map(
+            (s) =>
+              `${s.status} for ${s.recipient_id ?? 'a username user'}${s.errors?.[0] ? ` (error ${s.errors[0].code})` : ''}`,
+          );
           record({ eventType: event.event_type, eventId: event.event_id, lines });
         },
         'call.*': async (event) => {

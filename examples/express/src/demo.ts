@@ -41,7 +41,9 @@ function printTable(rows: Row[]): void {
     `${n.padStart(2)}  ${sent.padEnd(width.sent)}  ${answer.padEnd(width.answer)}  ${mark.padEnd(1)}  ${saw}`;
   console.log(line(header.n, header.sent, header.answer, header.saw, ' '));
   console.log(line('--', '-'.repeat(width.sent), '-'.repeat(width.answer), '-'.repeat(40), '-'));
-  rows.forEach((row, index) => console.log(line(String(index + 1), row.sent, row.answer, clip(row.saw, 70), row.pass ? '✓' : '✗')));
+  rows.forEach((row, index) =>
+    console.log(line(String(index + 1), row.sent, row.answer, clip(row.saw, 70), row.pass ? '✓' : '✗')),
+  );
 }
 
 async function main(): Promise<number> {
@@ -52,7 +54,10 @@ async function main(): Promise<number> {
     store: memoryDedupeStore(),
     record: (entry) => seen.push(entry),
     // Keep the server's warnings (the signature diagnostics) for after the table.
-    logger: { warn: (...args) => warnings.push(args.map(String).join(' ')), error: (...args) => warnings.push(args.map(String).join(' ')) },
+    logger: {
+      warn: (...args) => warnings.push(args.map(String).join(' ')),
+      error: (...args) => warnings.push(args.map(String).join(' ')),
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -75,8 +80,16 @@ async function main(): Promise<number> {
       send: { secret: SECRET, events: [firstBody as string | Uint8Array] },
       expect: { status: 200, answer: 'duplicate', handlerRuns: false },
     }),
-    () => ({ sent: 'message.inbound, body changed after signing', send: { secret: SECRET, type: 'message.inbound', tamper: true }, expect: refused }),
-    () => ({ sent: 'message.status signed with the wrong secret', send: { secret: 'whsec_not_the_subscription_secret', type: 'message.status' }, expect: refused }),
+    () => ({
+      sent: 'message.inbound, body changed after signing',
+      send: { secret: SECRET, type: 'message.inbound', tamper: true },
+      expect: refused,
+    }),
+    () => ({
+      sent: 'message.status signed with the wrong secret',
+      send: { secret: 'whsec_not_the_subscription_secret', type: 'message.status' },
+      expect: refused,
+    }),
   ];
 
   try {
@@ -91,7 +104,8 @@ async function main(): Promise<number> {
       rows.push({
         sent: step.sent,
         answer,
-        saw: saw.length > 0 ? saw.join('; ') : step.expect.answer === 'duplicate' ? '(not called again)' : '(not called)',
+        saw:
+          saw.length > 0 ? saw.join('; ') : step.expect.answer === 'duplicate' ? '(not called again)' : '(not called)',
         pass: answer === `${step.expect.status} ${step.expect.answer}` && saw.length > 0 === step.expect.handlerRuns,
       });
     }
@@ -104,7 +118,9 @@ async function main(): Promise<number> {
   console.log(`\n${passed} of ${rows.length} answers as expected.`);
   const diagnoses = warnings.filter((warning) => warning.includes('did not verify'));
   if (diagnoses.length > 0) {
-    console.log('\nWhat the server logged for the refused deliveries (development only, never the secret or the body):');
+    console.log(
+      '\nWhat the server logged for the refused deliveries (development only, never the secret or the body):',
+    );
     for (const diagnosis of diagnoses) console.log(diagnosis.replace(/^/gm, '  '));
   }
   return passed === rows.length ? 0 : 1;

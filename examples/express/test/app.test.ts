@@ -35,7 +35,9 @@ describe('examples/express app', () => {
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ ok: true });
     }
-    expect(seen.map((entry) => [entry.eventType, entry.eventId])).toEqual(events.map((e) => [e.event_type, e.event_id]));
+    expect(seen.map((entry) => [entry.eventType, entry.eventId])).toEqual(
+      events.map((e) => [e.event_type, e.event_id]),
+    );
     expect(seen.map((entry) => entry.lines)).toEqual([
       ['text from 16505551234: "Hola! ¿Tienen envío a Málaga? 🚚"'],
       ['failed for 16505551234 (error 131049)'],
@@ -53,7 +55,10 @@ describe('examples/express app', () => {
     const batched = { ...one, payload: { ...payload, entry: [...payload.entry, ...other.entry] } };
     const { body, headers } = signedRequest(batched, SECRET);
     expect((await request(app).post('/webhooks/vobiz').set(headers).send(body)).status).toBe(200);
-    expect(seen[0]?.lines).toEqual(['image from 16505551234: "Foto del pedido"', 'document from 16505551234: "factura-0042.pdf"']);
+    expect(seen[0]?.lines).toEqual([
+      'image from 16505551234: "Foto del pedido"',
+      'document from 16505551234: "factura-0042.pdf"',
+    ]);
   });
 
   it('answers a duplicate without running the handler again', async () => {
@@ -94,18 +99,26 @@ describe('pnpm demo', () => {
 
   it('runs the example through the CLI send path and exits 0 with every answer as expected', async () => {
     const missing = builds.filter((file) => !existsSync(join(exampleDir, '..', '..', file)));
-    if (missing.length > 0) throw new Error(`the demo runs on the built packages; run \`pnpm build\` first (missing: ${missing.join(', ')}).`);
+    if (missing.length > 0)
+      throw new Error(
+        `the demo runs on the built packages; run \`pnpm build\` first (missing: ${missing.join(', ')}).`,
+      );
 
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // What `pnpm demo` runs after `pnpm build`: tsx on the source, the packages from their builds.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], { cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        // What `pnpm demo` runs after `pnpm build`: tsx on the source, the packages from their builds.
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+          cwd: exampleDir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+        child.on('error', reject);
+        child.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+      },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('8 of 8 answers as expected.');

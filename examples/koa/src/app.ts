@@ -26,7 +26,8 @@ export interface ExampleAppOptions {
  */
 export function createApp({ secret, dedupe, logger }: ExampleAppOptions): { app: Koa; received: Received[] } {
   const received: Received[] = [];
-  const record = (event_type: string, event_id: string, summary: string) => void received.push({ event_type, event_id, summary });
+  const record = (event_type: string, event_id: string, summary: string) =>
+    void received.push({ event_type, event_id, summary });
 
   const webhook = vobizWebhook({
     secret,
@@ -40,12 +41,15 @@ export function createApp({ secret, dedupe, logger }: ExampleAppOptions): { app:
         }
       },
       'message.status': async (event) => {
-        for (const status of statusesOf(event)) record(event.event_type, event.event_id, `status ${status.status} for ${status.id}`);
+        for (const status of statusesOf(event))
+          record(event.event_type, event.event_id, `status ${status.status} for ${status.id}`);
       },
       'call.*': async (event) => {
         // Call status changes arrive as statuses under field "calls"; the rest as calls.
-        for (const call of callsOf(event)) record(event.event_type, event.event_id, `call ${call.event} from ${call.from}`);
-        for (const status of statusesOf(event)) record(event.event_type, event.event_id, `call status ${status.status} for ${status.id}`);
+        for (const call of callsOf(event))
+          record(event.event_type, event.event_id, `call ${call.event} from ${call.from}`);
+        for (const status of statusesOf(event))
+          record(event.event_type, event.event_id, `call status ${status.status} for ${status.id}`);
       },
     },
   });

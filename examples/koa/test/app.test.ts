@@ -31,7 +31,10 @@ describe('examples/koa over HTTP', () => {
   /** POSTs a signed delivery the way Vobiz does and returns status and JSON answer. */
   async function post(signed: { body: string; headers: Record<string, string> }) {
     const res = await fetch(`${base}/webhooks/vobiz`, { method: 'POST', headers: signed.headers, body: signed.body });
-    return { status: res.status, body: (await res.json()) as { ok: boolean; duplicate?: boolean; error?: { code: string } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { ok: boolean; duplicate?: boolean; error?: { code: string } },
+    };
   }
 
   it('handles one signed delivery of every event type and records what each handler saw', async () => {
@@ -53,12 +56,20 @@ describe('examples/koa over HTTP', () => {
 
     const ids = events.map((event) => event.event_id);
     expect(received).toEqual([
-      { event_type: 'message.inbound', event_id: ids[0], summary: 'text from 16505551234: Hola! ¿Tienen envío a Málaga? 🚚' },
+      {
+        event_type: 'message.inbound',
+        event_id: ids[0],
+        summary: 'text from 16505551234: Hola! ¿Tienen envío a Málaga? 🚚',
+      },
       { event_type: 'message.inbound', event_id: ids[1], summary: 'image from 16505551234: image' },
       { event_type: 'message.status', event_id: ids[2], summary: expect.stringMatching(/^status read for wamid\./) },
       { event_type: 'message.status', event_id: ids[3], summary: expect.stringMatching(/^status played for wamid\./) },
       { event_type: 'call.connect', event_id: ids[4], summary: 'call connect from 16505551234' },
-      { event_type: 'call.status_change', event_id: ids[5], summary: expect.stringMatching(/^call status RINGING for wacid\./) },
+      {
+        event_type: 'call.status_change',
+        event_id: ids[5],
+        summary: expect.stringMatching(/^call status RINGING for wacid\./),
+      },
       { event_type: 'call.terminate', event_id: ids[6], summary: 'call terminate from 16505551234' },
       // template.category_update has no handler in the example: acknowledged, nothing recorded.
     ]);
@@ -97,7 +108,9 @@ describe('examples/koa over HTTP', () => {
     const log = await fetch(`${base}/received`);
 
     expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { ok: true } });
-    expect(await log.json()).toEqual([{ event_type: 'call.connect', event_id: event.event_id, summary: 'call connect from 16505551234' }]);
+    expect(await log.json()).toEqual([
+      { event_type: 'call.connect', event_id: event.event_id, summary: 'call connect from 16505551234' },
+    ]);
   });
 
   it('leaves GET on the webhook path to the router: 405 with Allow: POST', async () => {

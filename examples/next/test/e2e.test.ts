@@ -33,12 +33,18 @@ interface Received {
 /** Runs `next <args>` to completion; rejects with its output when it fails. */
 function runNext(args: string[], childEnv: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [NEXT_BIN, ...args], { cwd: EXAMPLE_DIR, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [NEXT_BIN, ...args], {
+      cwd: EXAMPLE_DIR,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -53,7 +59,10 @@ function startNext(): Promise<{ child: ChildProcess; baseUrl: string }> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`next start did not report a URL in time:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`next start did not report a URL in time:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Local:\s+(http:\/\/[^\s]+)/.exec(output);
@@ -72,7 +81,8 @@ function startNext(): Promise<{ child: ChildProcess; baseUrl: string }> {
 }
 
 function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     try {
@@ -88,7 +98,9 @@ let server: { child: ChildProcess; baseUrl: string } | undefined;
 beforeAll(async () => {
   for (const pkg of ['core', 'next']) {
     if (!existsSync(join(PACKAGES_DIR, pkg, 'dist', 'index.js'))) {
-      throw new Error(`packages/${pkg} is not built: this test serves the built packages. Run \`pnpm build\` (the root \`pnpm test\` does).`);
+      throw new Error(
+        `packages/${pkg} is not built: this test serves the built packages. Run \`pnpm build\` (the root \`pnpm test\` does).`,
+      );
     }
   }
   // Built WITHOUT the secret, as CI pipelines and Docker images usually are: the
@@ -131,57 +143,67 @@ describe.each([
   { route: '/api/webhooks/vobiz-edge', runtime: 'edge', recordsUnknownTypes: true },
   { route: '/api/webhooks/vobiz-pages', runtime: 'nodejs', recordsUnknownTypes: true },
 ])('examples/next $route ($runtime runtime), built and served', ({ route, runtime, recordsUnknownTypes }) => {
-  it(
-    'answers signed deliveries, duplicates, forgeries and tampering as the contract says, and the handlers saw exactly the accepted events',
-    async () => {
-      const before = await receivedAt(route);
-      const sent = deliveries();
-      for (const { event } of sent) {
-        const { body, headers } = signedRequest(event, SECRET);
-        const answer = await deliver(route, body, headers);
-        expect({ type: event.event_type, status: answer.status, body: answer.body }).toEqual({
-          type: event.event_type,
-          status: 200,
-          body: { ok: true },
-        });
-        expect(answer.contentType).toMatch(/^application\/json/);
-      }
+  it('answers signed deliveries, duplicates, forgeries and tampering as the contract says, and the handlers saw exactly the accepted events', async () => {
+    const before = await receivedAt(route);
+    const sent = deliveries();
+    for (const { event } of sent) {
+      const { body, headers } = signedRequest(event, SECRET);
+      const answer = await deliver(route, body, headers);
+      expect({ type: event.event_type, status: answer.status, body: answer.body }).toEqual({
+        type: event.event_type,
+        status: 200,
+        body: { ok: true },
+      });
+      expect(answer.contentType).toMatch(/^application\/json/);
+    }
 
-      // An event type this library does not know yet: acknowledged; only a '*' handler sees it.
-      const future = createTestEvent('template.status_update');
-      const futureSigned = signedRequest(future, SECRET);
-      expect(await deliver(route, futureSigned.body, futureSigned.headers)).toMatchObject({ status: 200, body: { ok: true } });
+    // An event type this library does not know yet: acknowledged; only a '*' handler sees it.
+    const future = createTestEvent('template.status_update');
+    const futureSigned = signedRequest(future, SECRET);
+    expect(await deliver(route, futureSigned.body, futureSigned.headers)).toMatchObject({
+      status: 200,
+      body: { ok: true },
+    });
 
-      // Vobiz retries: the same delivery again is acknowledged without a second handler call.
-      const first = sent[0]!.event;
-      const again = signedRequest(first, SECRET);
-      expect(await deliver(route, again.body, again.headers)).toMatchObject({ status: 200, body: { ok: true, duplicate: true } });
+    // Vobiz retries: the same delivery again is acknowledged without a second handler call.
+    const first = sent[0]!.event;
+    const again = signedRequest(first, SECRET);
+    expect(await deliver(route, again.body, again.headers)).toMatchObject({
+      status: 200,
+      body: { ok: true, duplicate: true },
+    });
 
-      // Forged: signed with another secret.
-      const forged = signedRequest(createTestEvent('message.inbound'), 'whsec_not_the_secret');
-      const forgedAnswer = await deliver(route, forged.body, forged.headers);
-      expect(forgedAnswer.status).toBe(401);
-      expect(forgedAnswer.body.error.code).toBe('invalid_signature');
+    // Forged: signed with another secret.
+    const forged = signedRequest(createTestEvent('message.inbound'), 'whsec_not_the_secret');
+    const forgedAnswer = await deliver(route, forged.body, forged.headers);
+    expect(forgedAnswer.status).toBe(401);
+    expect(forgedAnswer.body.error.code).toBe('invalid_signature');
 
-      // Tampered: a valid signature over different bytes.
-      const tamperedEvent = createTestEvent('message.status', { status: 'delivered' });
-      const tampered = signedRequest(tamperedEvent, SECRET);
-      const tamperedAnswer = await deliver(route, tampered.body.replace('delivered', 'read'), tampered.headers);
-      expect(tamperedAnswer.status).toBe(401);
-      expect(tamperedAnswer.body.error.code).toBe('invalid_signature');
+    // Tampered: a valid signature over different bytes.
+    const tamperedEvent = createTestEvent('message.status', { status: 'delivered' });
+    const tampered = signedRequest(tamperedEvent, SECRET);
+    const tamperedAnswer = await deliver(route, tampered.body.replace('delivered', 'read'), tampered.headers);
+    expect(tamperedAnswer.status).toBe(401);
+    expect(tamperedAnswer.body.error.code).toBe('invalid_signature');
 
-      // Unsigned.
-      const unsigned = await deliver(route, JSON.stringify(createTestEvent('call.connect')), { 'content-type': 'application/json' });
-      expect(unsigned.status).toBe(401);
-      expect(unsigned.body.error.code).toBe('missing_signature');
+    // Unsigned.
+    const unsigned = await deliver(route, JSON.stringify(createTestEvent('call.connect')), {
+      'content-type': 'application/json',
+    });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.error.code).toBe('missing_signature');
 
-      const expected: Received[] = sent.map(({ event, items }) => ({ event_id: event.event_id, event_type: event.event_type, runtime, items }));
-      if (recordsUnknownTypes) expected.push({ event_id: future.event_id, event_type: future.event_type, runtime, items: [] });
-      const seen = (await receivedAt(route)).slice(before.length);
-      expect(seen).toEqual(expected);
-    },
-    60_000,
-  );
+    const expected: Received[] = sent.map(({ event, items }) => ({
+      event_id: event.event_id,
+      event_type: event.event_type,
+      runtime,
+      items,
+    }));
+    if (recordsUnknownTypes)
+      expected.push({ event_id: future.event_id, event_type: future.event_type, runtime, items: [] });
+    const seen = (await receivedAt(route)).slice(before.length);
+    expect(seen).toEqual(expected);
+  }, 60_000);
 });
 
 describe('examples/next Pages Router route with Next.js body parser left on', () => {

@@ -1,4 +1,13 @@
-import { callsOf, contactsOf, messagesOf, statusesOf, type Call, type Message, type Status, type VobizEvent } from '@vobiz-webhooks/core';
+import {
+  callsOf,
+  contactsOf,
+  messagesOf,
+  statusesOf,
+  type Call,
+  type Message,
+  type Status,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
 import type { DeliveryResult } from './send';
 import { terminalText as safe } from './terminal-text';
 

@@ -48,14 +48,20 @@ export async function readInput(path: string | undefined, io: CliIo): Promise<Bu
     throw new UsageError('no input: pass a file, or pipe the body in (use - for stdin).');
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
 /** A whole number option, with the flag's name in the error. */
-export function integerOption(value: string | undefined, flag: string, { min, fallback }: { min: number; fallback: number }): number {
+export function integerOption(
+  value: string | undefined,
+  flag: string,
+  { min, fallback }: { min: number; fallback: number },
+): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'.`);
+  if (!Number.isInteger(number) || number < min)
+    throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'.`);
   return number;
 }

@@ -52,7 +52,9 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const pathname = pathnameOf(req.url);
     if (!receiver.matchesPath(pathname)) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ ok: false, error: { code: 'not_found', message: `Deliveries go to ${receiver.path}.` } }));
+      res.end(
+        JSON.stringify({ ok: false, error: { code: 'not_found', message: `Deliveries go to ${receiver.path}.` } }),
+      );
       print(`[${time()}] ${safe(req.method)} ${safe(pathname)} → 404 (listening on ${receiver.path})`);
       return;
     }
@@ -68,7 +70,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
         const json = JSON.parse(result.body) as { duplicate?: boolean };
         const lines = [`[${time()}] ${head} → ${describeAnswer(result.status, json, result.body)}`];
         // A duplicate's content was printed with the original.
-        if (result.event && !json.duplicate) lines.push(...describeEventItems(result.event).map((line) => `    ${line}`));
+        if (result.event && !json.duplicate)
+          lines.push(...describeEventItems(result.event).map((line) => `    ${line}`));
         print(lines.join('\n'));
       })
       .catch((error: unknown) => {

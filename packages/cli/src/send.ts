@@ -91,7 +91,8 @@ function labelOf(spec: Spec): string {
   return spec.status !== undefined ? `${spec.type} (${spec.status})` : spec.type;
 }
 
-const textOf = (body: string | Uint8Array): string => (typeof body === 'string' ? body : new TextDecoder().decode(body));
+const textOf = (body: string | Uint8Array): string =>
+  typeof body === 'string' ? body : new TextDecoder().decode(body);
 
 function envelopeFields(body: string | Uint8Array): { eventType: string | undefined; eventId: string | undefined } {
   try {
@@ -126,17 +127,37 @@ function sign(input: object | string | Uint8Array, secret: string, label: string
 
 /** Builds and signs the deliveries `sendDeliveries` would send, in order, without sending them. */
 export function planDeliveries(options: Omit<SendOptions, 'url' | 'onResult' | 'timeoutMs'>): Delivery[] {
-  const { secret, type = 'message.inbound', messageType, status, shape, events, repeat = 1, duplicate = false, tamper = false } = options;
+  const {
+    secret,
+    type = 'message.inbound',
+    messageType,
+    status,
+    shape,
+    events,
+    repeat = 1,
+    duplicate = false,
+    tamper = false,
+  } = options;
   if (!Number.isInteger(repeat) || repeat < 1) throw new RangeError('repeat must be a whole number ≥ 1.');
   const deliveries: Delivery[] = [];
   for (let round = 0; round < repeat; round++) {
     const batch: Delivery[] = events
       ? events.map((event) => sign(event, secret, undefined))
-      : (type === 'all' ? allEventSpecs() : [{ type, ...(messageType ? { messageType } : {}), ...(status ? { status } : {}) }]).map((spec) =>
+      : (type === 'all'
+          ? allEventSpecs()
+          : [{ type, ...(messageType ? { messageType } : {}), ...(status ? { status } : {}) }]
+        ).map((spec) =>
           sign(createTestEvent(spec.type, { ...spec, ...(shape ? { shape } : {}) }), secret, labelOf(spec)),
         );
     for (const delivery of batch) {
-      const sent = tamper ? { ...delivery, body: tamperWith(delivery.body), label: `${delivery.label}, tampered`, variant: 'tampered' as const } : delivery;
+      const sent = tamper
+        ? {
+            ...delivery,
+            body: tamperWith(delivery.body),
+            label: `${delivery.label}, tampered`,
+            variant: 'tampered' as const,
+          }
+        : delivery;
       deliveries.push(sent);
       if (duplicate) deliveries.push({ ...sent, label: `${sent.label}, duplicate`, variant: 'duplicate' });
     }
@@ -150,7 +171,8 @@ function unreachable(url: string, error: unknown, timeoutMs: number): string {
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  const hint = code === 'ECONNREFUSED' ? ': is the server running on that port?' : code === 'ENOTFOUND' ? ': unknown host.' : '.';
+  const hint =
+    code === 'ECONNREFUSED' ? ': is the server running on that port?' : code === 'ENOTFOUND' ? ': unknown host.' : '.';
   return `could not reach ${url} (${code})${hint}`;
 }
 
@@ -190,7 +212,8 @@ export async function postDelivery(url: string | URL, delivery: Delivery, timeou
 export async function sendDeliveries(options: SendOptions): Promise<DeliveryResult[]> {
   const { url, timeoutMs = 10_000, onResult } = options;
   const target = String(url);
-  if (!/^https?:\/\//i.test(target)) throw new TypeError(`the URL must start with http:// or https://, got '${target}'.`);
+  if (!/^https?:\/\//i.test(target))
+    throw new TypeError(`the URL must start with http:// or https://, got '${target}'.`);
   const results: DeliveryResult[] = [];
   for (const delivery of planDeliveries(options)) {
     let result: DeliveryResult;

@@ -101,7 +101,16 @@ describe('help and bad arguments', () => {
 
 describe('send', () => {
   it('posts one signed delivery with the headers Vobiz sends, and prints the answer', async () => {
-    const { code, stdout } = await runBin(['send', url, '--secret', SECRET, '--type', 'message.status', '--status', 'read']);
+    const { code, stdout } = await runBin([
+      'send',
+      url,
+      '--secret',
+      SECRET,
+      '--type',
+      'message.status',
+      '--status',
+      'read',
+    ]);
     expect(code).toBe(0);
     expect(received).toHaveLength(1);
     const [delivery] = received as [Received];
@@ -198,7 +207,9 @@ describe('send', () => {
     await new Promise((resolve) => closed.close(resolve));
     const { code, stderr } = await runBin(['send', `http://127.0.0.1:${port}/webhooks/vobiz`, '--secret', SECRET]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`could not reach http://127.0.0.1:${port}/webhooks/vobiz (ECONNREFUSED): is the server running on that port?`);
+    expect(stderr).toContain(
+      `could not reach http://127.0.0.1:${port}/webhooks/vobiz (ECONNREFUSED): is the server running on that port?`,
+    );
   });
 
   it('takes the secret from VOBIZ_WEBHOOK_SECRET when there is no flag', async () => {
@@ -233,7 +244,9 @@ describe('sign and verify', () => {
     expect(match.code).toBe(0);
     expect(match.stdout).toContain(`OK: the signature matches the ${Buffer.byteLength(body)}-byte body`);
 
-    const rotation = await runBin(['verify', '-', '--secret', 'old', '--secret', SECRET, '--signature', signature], { stdin: body });
+    const rotation = await runBin(['verify', '-', '--secret', 'old', '--secret', SECRET, '--signature', signature], {
+      stdin: body,
+    });
     expect(rotation.code).toBe(0);
     expect(rotation.stdout).toContain('with secret #2');
   });
@@ -244,13 +257,23 @@ describe('sign and verify', () => {
     expect(wrong.stderr).toContain('MISMATCH: the signature does not match. Likely cause:');
     expect(wrong.stderr).toContain(`body: ${Buffer.byteLength(body)} bytes, sha256`);
 
-    const prefixed = await runBin(['verify', '-', '--secret', SECRET, '--signature', `sha256=${signPayload(body, SECRET)}`], {
-      stdin: body,
-    });
+    const prefixed = await runBin(
+      ['verify', '-', '--secret', SECRET, '--signature', `sha256=${signPayload(body, SECRET)}`],
+      {
+        stdin: body,
+      },
+    );
     expect(prefixed.code).toBe(1);
     expect(prefixed.stderr).toContain("prefixed with 'sha256='");
 
-    const newline = await runBin(['verify', file, '--secret', SECRET, '--signature', signPayload(body.trimEnd(), SECRET)]);
+    const newline = await runBin([
+      'verify',
+      file,
+      '--secret',
+      SECRET,
+      '--signature',
+      signPayload(body.trimEnd(), SECRET),
+    ]);
     expect(newline.code).toBe(1);
     expect(newline.stderr).toContain('matches the body without its trailing newline');
 

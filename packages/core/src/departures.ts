@@ -69,7 +69,8 @@ export interface Departure {
 }
 
 /** `payload.entry[].changes[].value.messages[].id`, built only when something departs. */
-const pathOf = (keys: readonly string[]): string => keys.reduce((path, key) => (key === '[]' ? `${path}[]` : `${path}.${key}`), 'payload');
+const pathOf = (keys: readonly string[]): string =>
+  keys.reduce((path, key) => (key === '[]' ? `${path}[]` : `${path}.${key}`), 'payload');
 
 /** Walks `value` beside `node`; `keys` is the path so far (array positions folded to `[]`). */
 function walk(node: Node, value: unknown, keys: string[], found: Departure[]): void {
@@ -77,14 +78,18 @@ function walk(node: Node, value: unknown, keys: string[], found: Departure[]): v
   if (expected !== undefined) {
     const kind = kindOf(value);
     if (kind !== expected && !(expected === 'integer' && kind === 'number')) {
-      found.push({ path: pathOf(keys), message: `expected ${expected}, received ${value === undefined ? 'nothing' : kind}` });
+      found.push({
+        path: pathOf(keys),
+        message: `expected ${expected}, received ${value === undefined ? 'nothing' : kind}`,
+      });
       return;
     }
   }
   if (node.fields !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     for (const key of node.required) {
-      if (!Object.hasOwn(record, key)) found.push({ path: pathOf([...keys, key]), message: 'required, received nothing' });
+      if (!Object.hasOwn(record, key))
+        found.push({ path: pathOf([...keys, key]), message: 'required, received nothing' });
     }
     for (const key in record) {
       const field = node.fields.get(key);

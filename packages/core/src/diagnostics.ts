@@ -44,7 +44,10 @@ function describeHeader(signature: string | null | undefined): HeaderShape {
   if (signature === undefined || signature === null) return { description: 'missing', problem: 'missing' };
   if (signature === '') return { description: 'present but empty', problem: 'empty' };
   if (signature.trim() !== signature) {
-    return { description: `${signature.length} chars with surrounding whitespace`, problem: 'surrounded by whitespace' };
+    return {
+      description: `${signature.length} chars with surrounding whitespace`,
+      problem: 'surrounded by whitespace',
+    };
   }
   if (PREFIX.test(signature)) {
     return {
@@ -52,7 +55,8 @@ function describeHeader(signature: string | null | undefined): HeaderShape {
       problem: "prefixed with 'sha256='",
     };
   }
-  if (QUOTED.test(signature)) return { description: `${signature.length} chars wrapped in quotes`, problem: 'wrapped in quotes' };
+  if (QUOTED.test(signature))
+    return { description: `${signature.length} chars wrapped in quotes`, problem: 'wrapped in quotes' };
   if (!HEX.test(signature)) {
     const base64 = BASE64.test(signature) && signature.length === 44 ? ' (looks like base64; Vobiz sends hex)' : '';
     return { description: `${signature.length} chars, not hex${base64}`, problem: `not hex${base64}` };
@@ -82,7 +86,11 @@ function withoutTrailingNewline(bytes: Uint8Array): Uint8Array | undefined {
 }
 
 /** Which of the secrets (by position) verifies this body and signature, if any. */
-async function matchingSecret(secrets: readonly string[], body: Uint8Array, signature: string): Promise<number | undefined> {
+async function matchingSecret(
+  secrets: readonly string[],
+  body: Uint8Array,
+  signature: string,
+): Promise<number | undefined> {
   for (const [index, secret] of secrets.entries()) {
     if (secret.length > 0 && (await webVerifier([secret])(body, signature))) return index;
   }
@@ -117,7 +125,10 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
     cause =
       'the request carries no X-Webhook-Signature: it was not sent by Vobiz, or a proxy or tunnel in between dropped the header.';
   } else {
-    const bare = signature.trim().replace(PREFIX, '').replace(/^(["'`])(.*)\1$/s, '$2');
+    const bare = signature
+      .trim()
+      .replace(PREFIX, '')
+      .replace(/^(["'`])(.*)\1$/s, '$2');
     if (bare !== signature) {
       const index = await matchingSecret(secrets, bytes, bare);
       if (index !== undefined) {
@@ -128,7 +139,8 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
       if (cause !== undefined) break;
       const unquoted = (secrets[index] as string).slice(1, -1);
       if ((await matchingSecret([unquoted], bytes, bare)) !== undefined) {
-        const alsoHeader = bare !== signature ? ` The header is also ${header.problem}: Vobiz sends bare lowercase hex.` : '';
+        const alsoHeader =
+          bare !== signature ? ` The header is also ${header.problem}: Vobiz sends bare lowercase hex.` : '';
         cause = `${which(index)} matches once its surrounding quotes are removed: it was loaded with the quotes (a quoted value in a config file or a JSON string); remove them where the secret is loaded.${alsoHeader}`;
       }
     }
@@ -141,7 +153,8 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
     }
   }
   if (cause === undefined && bytes.length === 0) {
-    cause = 'the body is empty: something read the request stream before the webhook handler (mount it before any body parser).';
+    cause =
+      'the body is empty: something read the request stream before the webhook handler (mount it before any body parser).';
   }
   if (cause === undefined && header.problem !== undefined) {
     cause = `the header is ${header.problem}, so it cannot be Vobiz's HMAC-SHA256 (64 lowercase hex chars of the raw body).`;
@@ -161,9 +174,15 @@ async function explain({ signature, body, bodyWasDecoded = false, secret }: Sign
     "the header is well-formed, so either the secret is not this subscription's secret (check which subscription sends to this URL, and the variable the secret is loaded from), or the body was changed on the way (a proxy re-encoding JSON).";
 
   const tried =
-    secrets.length === 1 ? 'tried 1 secret' : `tried ${secrets.length} secrets (${secrets.map((_, index) => `secret[${index}]`).join(', ')}), none matched`;
-  const quoteNote = quotedSecrets.length > 0 ? `; ${quotedSecrets.map(which).join(', ')} starts and ends with a quote` : '';
-  const source = text === undefined ? 'bytes read from the request' : 'text, not bytes (e.g. left by an earlier body parser), re-encoded as UTF-8 here';
+    secrets.length === 1
+      ? 'tried 1 secret'
+      : `tried ${secrets.length} secrets (${secrets.map((_, index) => `secret[${index}]`).join(', ')}), none matched`;
+  const quoteNote =
+    quotedSecrets.length > 0 ? `; ${quotedSecrets.map(which).join(', ')} starts and ends with a quote` : '';
+  const source =
+    text === undefined
+      ? 'bytes read from the request'
+      : 'text, not bytes (e.g. left by an earlier body parser), re-encoded as UTF-8 here';
   return [
     `[vobiz-webhooks] X-Webhook-Signature did not verify. Likely cause: ${cause}`,
     `  signature header: ${header.description}`,

@@ -46,7 +46,10 @@ export function runHandlers(event: VobizEvent, list: HandlerList, log: Logger | 
         'answering 500 so the sender retries.',
       reason,
     );
-    throw new VobizWebhookError('handler_failed', 'A handler failed; the event was not acknowledged and will be retried.');
+    throw new VobizWebhookError(
+      'handler_failed',
+      'A handler failed; the event was not acknowledged and will be retried.',
+    );
   };
   if (list.length > 1) {
     return Promise.allSettled(list.map(async (handler) => handler(event))).then((outcomes) => {

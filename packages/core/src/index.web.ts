@@ -57,7 +57,13 @@ export {
 export { messagesOf, statusesOf, callsOf, contactsOf, errorsOf, messageEchoesOf, valuesOf } from './payload';
 
 // Dedupe
-export { memoryDedupeStore, type ClaimResult, type DedupeStore, type MemoryDedupeStore, type MemoryDedupeStoreOptions } from './dedupe';
+export {
+  memoryDedupeStore,
+  type ClaimResult,
+  type DedupeStore,
+  type MemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+} from './dedupe';
 
 // Types
 export type * from './types';

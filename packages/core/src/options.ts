@@ -37,7 +37,11 @@ function positiveInteger(name: string, value: unknown): number {
 
 /** Queue mode's options: the queue, its timeout, and no `on` (the handlers run in the worker). */
 function resolveQueue(options: VobizWebhookOptions): ResolvedOptions['queue'] {
-  const { queue, on, enqueueTimeoutMs = 2_000 } = options as Partial<{ queue: unknown; on: unknown; enqueueTimeoutMs: unknown }>;
+  const {
+    queue,
+    on,
+    enqueueTimeoutMs = 2_000,
+  } = options as Partial<{ queue: unknown; on: unknown; enqueueTimeoutMs: unknown }>;
   if (queue === undefined) {
     if (options.enqueueTimeoutMs !== undefined) {
       throw new TypeError('vobiz-webhooks: `enqueueTimeoutMs` is for queue mode; pass `queue` too, or drop it.');
@@ -102,7 +106,8 @@ export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
   positiveInteger('maxBodyBytes', maxBodyBytes);
   positiveInteger('leaseMs', leaseMs);
-  if (typeof dedupeKey !== 'function') throw new TypeError('vobiz-webhooks: `dedupeKey` must be a function of the event.');
+  if (typeof dedupeKey !== 'function')
+    throw new TypeError('vobiz-webhooks: `dedupeKey` must be a function of the event.');
 
   // A done marker must outlive every replay the age window still accepts, future skew
   // included: a replay is then either stale or a duplicate, never handled again.

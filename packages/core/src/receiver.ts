@@ -73,8 +73,19 @@ const fail = (code: VobizWebhookErrorCode, message: string, cause?: unknown): ne
 };
 
 export function createReceiverWith(platform: Platform, options: VobizWebhookOptions): Receiver {
-  const { secrets, handlersFor, queue, dedupe, dedupeKey, maxEventAgeMs, maxBodyBytes, path, log, leaseMs, dedupeTtlMs } =
-    resolveOptions(options);
+  const {
+    secrets,
+    handlersFor,
+    queue,
+    dedupe,
+    dedupeKey,
+    maxEventAgeMs,
+    maxBodyBytes,
+    path,
+    log,
+    leaseMs,
+    dedupeTtlMs,
+  } = resolveOptions(options);
   const verify = platform.verifier(secrets);
   const explainMismatch = mismatchExplainer(log, secrets);
   const reportDepartures = departureReporter(log);
@@ -115,7 +126,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     if (isPromiseLike(verified) ? await verified : verified) return;
     // Development aid, computed only on failure: one warning naming the likely cause.
     await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
-    if (signature === undefined || signature === '') fail('missing_signature', 'The X-Webhook-Signature header is missing.');
+    if (signature === undefined || signature === '')
+      fail('missing_signature', 'The X-Webhook-Signature header is missing.');
     fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
   }
 
@@ -180,7 +192,10 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     try {
       await Promise.race([target.queue.enqueue(event, key), timedOut]);
     } catch (cause) {
-      log?.error('[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.', cause);
+      log?.error(
+        '[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.',
+        cause,
+      );
       fail('queue_unavailable', 'The event queue is unavailable; retry later.', cause);
     } finally {
       clearTimeout(timer);
@@ -203,7 +218,8 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     const claimed = await claim(dedupe, key, token);
     if (claimed === 'done') return acknowledge(event, DUPLICATE_BODY);
     // Not 200: the first copy may still fail, and a 200 here would lose the event.
-    if (claimed === 'processing') fail('in_progress', 'This event is being processed by another delivery; retry later.');
+    if (claimed === 'processing')
+      fail('in_progress', 'This event is being processed by another delivery; retry later.');
 
     try {
       const running = deliver(event, list, key);
@@ -212,7 +228,10 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       try {
         await dedupe.release(key, token);
       } catch (cause) {
-        log?.error('[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.', cause);
+        log?.error(
+          '[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.',
+          cause,
+        );
       }
       throw error;
     }

@@ -93,9 +93,7 @@ const messageShape = {
       id: optional(str),
       forwarded: optional(z.boolean()),
       frequently_forwarded: optional(z.boolean()),
-      referred_product: optional(
-        z.looseObject({ catalog_id: optional(str), product_retailer_id: optional(str) }),
-      ),
+      referred_product: optional(z.looseObject({ catalog_id: optional(str), product_retailer_id: optional(str) })),
     }),
   ),
   referral: optional(
@@ -146,7 +144,9 @@ const messageShape = {
       button_reply: optional(z.looseObject({ id: str, title: optional(str) })),
       list_reply: optional(z.looseObject({ id: str, title: optional(str), description: optional(str) })),
       nfm_reply: optional(z.looseObject({ response_json: str, body: optional(str), name: optional(str) })),
-      call_permission_reply: optional(z.looseObject({ response: optional(str), expiration_timestamp: optional(unixTime) })),
+      call_permission_reply: optional(
+        z.looseObject({ response: optional(str), expiration_timestamp: optional(unixTime) }),
+      ),
     }),
   ),
   reaction: optional(z.looseObject({ message_id: str, emoji: optional(str) })),
@@ -175,15 +175,7 @@ export const messageSchema = z.looseObject(messageShape);
 export const messageEchoSchema = z.looseObject({ ...messageShape, to: optional(str) });
 
 export type StatusValue =
-  | 'sent'
-  | 'delivered'
-  | 'read'
-  | 'failed'
-  | 'played'
-  | 'deleted'
-  | 'RINGING'
-  | 'ACCEPTED'
-  | 'REJECTED';
+  'sent' | 'delivered' | 'read' | 'failed' | 'played' | 'deleted' | 'RINGING' | 'ACCEPTED' | 'REJECTED';
 
 export const statusSchema = z.looseObject({
   id: str,

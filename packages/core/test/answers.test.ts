@@ -1,4 +1,4 @@
-import { createReceiver, isVobizWebhookError, VobizWebhookError, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { createReceiver, isVobizWebhookError, VobizWebhookError, type InlineOptions } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // What an answer and a log line may contain: every failure is one of the listed answers,
@@ -97,7 +97,9 @@ describe('answers', () => {
 
   it('escapes and shortens an X-Webhook-Event it echoes, in the answer and in the log', async () => {
     const { lines, logger } = recording();
-    const answer = await receiverWith({ logger }).receive(signed(createTestEvent('message.inbound'), { 'x-webhook-event': HOSTILE }));
+    const answer = await receiverWith({ logger }).receive(
+      signed(createTestEvent('message.inbound'), { 'x-webhook-event': HOSTILE }),
+    );
     expect(answer.error?.code).toBe('event_type_mismatch');
     const { message } = JSON.parse(answer.body).error as { message: string };
     expect(message).not.toMatch(CONTROL);
@@ -109,7 +111,9 @@ describe('answers', () => {
 
   it('escapes and shortens a Content-Type it echoes', async () => {
     const { lines, logger } = recording();
-    const answer = await receiverWith({ logger }).receive(signed(createTestEvent('message.inbound'), { 'content-type': HOSTILE }));
+    const answer = await receiverWith({ logger }).receive(
+      signed(createTestEvent('message.inbound'), { 'content-type': HOSTILE }),
+    );
     expect(answer.error?.code).toBe('unsupported_media_type');
     expect(answer.body.length).toBeLessThan(400);
     expect(JSON.parse(answer.body).error.message).not.toMatch(CONTROL);

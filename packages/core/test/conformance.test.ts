@@ -6,4 +6,7 @@ import { receiverTarget } from './support/receiver-target';
 // The shared suite straight on the core, without any framework: once with node:crypto,
 // once with the Web Crypto platform the Edge entry uses.
 describeConformance('createReceiver (Node)', receiverTarget());
-describeConformance('createReceiver (Web Crypto platform)', receiverTarget((options) => createReceiverWith(webPlatform, options)));
+describeConformance(
+  'createReceiver (Web Crypto platform)',
+  receiverTarget((options) => createReceiverWith(webPlatform, options)),
+);

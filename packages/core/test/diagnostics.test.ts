@@ -11,7 +11,11 @@ type Receive = { status: number; error?: { code: string } | undefined };
 
 /** Sends one delivery through the real receiver and returns its answer and every warn call. */
 async function deliver(
-  options: { signature?: string | undefined; rawBody?: string | Uint8Array; secret?: VobizWebhookOptions['secret'] } = {},
+  options: {
+    signature?: string | undefined;
+    rawBody?: string | Uint8Array;
+    secret?: VobizWebhookOptions['secret'];
+  } = {},
 ): Promise<{ result: Receive; warnings: string[]; explanations: string[] }> {
   const warnings: string[] = [];
   const receiver = createReceiver({
@@ -57,7 +61,9 @@ describe('signature-mismatch diagnostics', () => {
 
   it("names a 'sha256=' prefix, and says the rest matches", async () => {
     const text = await explanationFor({ signature: `sha256=${goodSignature}` });
-    expect(text).toContain("the signature matches the secret once the header is cleaned up (it is prefixed with 'sha256=')");
+    expect(text).toContain(
+      "the signature matches the secret once the header is cleaned up (it is prefixed with 'sha256=')",
+    );
     expect(text).toContain("'sha256=' prefix + 64 chars");
   });
 
@@ -153,7 +159,11 @@ describe('signature-mismatch diagnostics', () => {
   });
 
   it('is exported for tools, and works on a string body directly', async () => {
-    const text = await explainSignatureMismatch({ body: '{}', signature: `sha256=${signPayload('{}', SECRET)}`, secret: SECRET });
+    const text = await explainSignatureMismatch({
+      body: '{}',
+      signature: `sha256=${signPayload('{}', SECRET)}`,
+      secret: SECRET,
+    });
     expect(text).toContain("once the header is cleaned up (it is prefixed with 'sha256=')");
     expect(text).toContain('body: 2 bytes');
   });
@@ -161,7 +171,10 @@ describe('signature-mismatch diagnostics', () => {
 
 describe('signature-mismatch diagnostics under a flood', () => {
   it('explains at most 5 mismatches and logs at most 5 refusals every 10 s per receiver, and counts the rest', async () => {
-    jest.useFakeTimers({ now: new Date('2026-03-25T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: new Date('2026-03-25T10:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
     try {
       const warnings: string[] = [];
       const receiver = createReceiver({
@@ -171,7 +184,11 @@ describe('signature-mismatch diagnostics under a flood', () => {
         logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
       });
       const forged = () =>
-        receiver.receive({ method: 'POST', headers: { 'x-webhook-signature': 'f'.repeat(64) }, rawBody: Buffer.from(body) });
+        receiver.receive({
+          method: 'POST',
+          headers: { 'x-webhook-signature': 'f'.repeat(64) },
+          rawBody: Buffer.from(body),
+        });
       for (let i = 0; i < 9; i++) expect((await forged()).status).toBe(401);
       expect(warnings.filter((line) => line.includes('did not verify'))).toHaveLength(5);
       expect(warnings.filter((line) => line.includes('401 invalid_signature'))).toHaveLength(5);

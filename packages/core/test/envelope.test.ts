@@ -31,7 +31,15 @@ const docsExample = {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
               contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: '16315551181' }],
-              messages: [{ from: '16315551181', id: 'wamid.ABGGFlA5Fpa', timestamp: '1504902988', type: 'text', text: { body: 'this is a text message' } }],
+              messages: [
+                {
+                  from: '16315551181',
+                  id: 'wamid.ABGGFlA5Fpa',
+                  timestamp: '1504902988',
+                  type: 'text',
+                  text: { body: 'this is a text message' },
+                },
+              ],
             },
           },
         ],
@@ -64,25 +72,44 @@ describe('parseEnvelope', () => {
   });
 
   it('accepts occurred_at with an offset or milliseconds', () => {
-    expect(parseEnvelope({ ...docsExample, occurred_at: '2026-03-25T12:00:00+02:00' }).occurred_at).toBe('2026-03-25T12:00:00+02:00');
-    expect(parseEnvelope({ ...docsExample, occurred_at: '2026-03-25T10:00:00.123Z' }).occurred_at).toBe('2026-03-25T10:00:00.123Z');
+    expect(parseEnvelope({ ...docsExample, occurred_at: '2026-03-25T12:00:00+02:00' }).occurred_at).toBe(
+      '2026-03-25T12:00:00+02:00',
+    );
+    expect(parseEnvelope({ ...docsExample, occurred_at: '2026-03-25T10:00:00.123Z' }).occurred_at).toBe(
+      '2026-03-25T10:00:00.123Z',
+    );
   });
 
   it('accepts unknown message types, status values and call events', () => {
     const value = (extra: object) => ({ messaging_product: 'whatsapp', ...extra });
     expect(() =>
-      parseEnvelope({ ...docsExample, payload: value({ messages: [{ id: 'wamid.1', timestamp: '1', type: 'hologram', hologram: { x: 1 } }] }) }),
+      parseEnvelope({
+        ...docsExample,
+        payload: value({ messages: [{ id: 'wamid.1', timestamp: '1', type: 'hologram', hologram: { x: 1 } }] }),
+      }),
     ).not.toThrow();
     expect(() =>
-      parseEnvelope({ ...docsExample, event_type: 'message.status', payload: value({ statuses: [{ id: 'wamid.1', timestamp: '1', status: 'played' }] }) }),
+      parseEnvelope({
+        ...docsExample,
+        event_type: 'message.status',
+        payload: value({ statuses: [{ id: 'wamid.1', timestamp: '1', status: 'played' }] }),
+      }),
     ).not.toThrow();
     expect(() =>
-      parseEnvelope({ ...docsExample, event_type: 'call.transfer', payload: value({ calls: [{ id: 'wacid.1', event: 'transfer' }] }) }),
+      parseEnvelope({
+        ...docsExample,
+        event_type: 'call.transfer',
+        payload: value({ calls: [{ id: 'wacid.1', event: 'transfer' }] }),
+      }),
     ).not.toThrow();
   });
 
   it('accepts an unknown event type with any object payload', () => {
-    const event: VobizEvent = parseEnvelope({ ...docsExample, event_type: 'account.update', payload: { anything: ['goes'], n: 1 } });
+    const event: VobizEvent = parseEnvelope({
+      ...docsExample,
+      event_type: 'account.update',
+      payload: { anything: ['goes'], n: 1 },
+    });
     expect(event.event_type).toBe('account.update');
     expect(event.payload).toEqual({ anything: ['goes'], n: 1 });
   });
@@ -97,7 +124,11 @@ describe('parseEnvelope', () => {
     { what: 'a missing event_id', input: { ...docsExample, event_id: undefined }, path: 'event_id' },
     { what: 'an empty event_id', input: { ...docsExample, event_id: '' }, path: 'event_id' },
     { what: 'a numeric account_id', input: { ...docsExample, account_id: 42 }, path: 'account_id' },
-    { what: 'occurred_at that is not ISO 8601', input: { ...docsExample, occurred_at: '25/03/2026' }, path: 'occurred_at' },
+    {
+      what: 'occurred_at that is not ISO 8601',
+      input: { ...docsExample, occurred_at: '25/03/2026' },
+      path: 'occurred_at',
+    },
     { what: 'a missing event_type', input: { ...docsExample, event_type: undefined }, path: 'event_type' },
     { what: 'null', input: null, path: '(root)' },
   ])('invalid_envelope for $what, naming the path', ({ input, path }) => {
@@ -161,7 +192,9 @@ describe('parseEnvelope', () => {
 
   it('finds no departure in the docs example, nor in an unknown event type', () => {
     expect(departuresOf(parseEnvelope(docsExample))).toEqual([]);
-    expect(departuresOf(parseEnvelope({ ...docsExample, event_type: 'account.update', payload: { x: [null] } }))).toEqual([]);
+    expect(
+      departuresOf(parseEnvelope({ ...docsExample, event_type: 'account.update', payload: { x: [null] } })),
+    ).toEqual([]);
   });
 
   it.each([
@@ -177,7 +210,13 @@ describe('parseEnvelope', () => {
   });
 
   it('returns the parsed value itself, keys in the order sent, with a leading byte order mark ignored', () => {
-    const text = JSON.stringify({ payload: { z: 1, a: 2 }, occurred_at: docsExample.occurred_at, event_id: 'e', event_type: 'x.y', account_id: 'MA' });
+    const text = JSON.stringify({
+      payload: { z: 1, a: 2 },
+      occurred_at: docsExample.occurred_at,
+      event_id: 'e',
+      event_type: 'x.y',
+      account_id: 'MA',
+    });
     for (const input of ['\ufeff' + text, new TextEncoder().encode('\ufeff' + text)]) {
       const event = parseEnvelope(input);
       expect(Object.keys(event)).toEqual(['payload', 'occurred_at', 'event_id', 'event_type', 'account_id']);
@@ -188,7 +227,14 @@ describe('parseEnvelope', () => {
   });
 
   it('parses every event createTestEvent builds (round trip through JSON)', () => {
-    for (const type of ['message.inbound', 'message.status', 'call.connect', 'call.terminate', 'call.status_change', 'anything.else']) {
+    for (const type of [
+      'message.inbound',
+      'message.status',
+      'call.connect',
+      'call.terminate',
+      'call.status_change',
+      'anything.else',
+    ]) {
       const event = createTestEvent(type);
       expect(parseEnvelope(JSON.stringify(event))).toEqual(event);
     }

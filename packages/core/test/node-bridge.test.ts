@@ -21,7 +21,11 @@ beforeAll(async () => {
   });
   server = createServer(async (req, res) => {
     if (!receiver.matchesPath(new URL(req.url ?? '/', 'http://x').pathname)) return void res.writeHead(404).end();
-    const result = await receiver.receive({ method: req.method, headers: req.headers, rawBody: nodeRawBody(req, {}, 'Pass the untouched request.') });
+    const result = await receiver.receive({
+      method: req.method,
+      headers: req.headers,
+      rawBody: nodeRawBody(req, {}, 'Pass the untouched request.'),
+    });
     sendNodeResult(res, result);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,10 @@
-import { createReceiver, memoryDedupeStore, type DedupeStore, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createReceiver,
+  memoryDedupeStore,
+  type DedupeStore,
+  type InlineOptions,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 
 // Misconfiguration fails at construction, with the fix in the message: never on the
 // first delivery, and never silently (a store that forgets too soon handles replays twice).
@@ -56,7 +62,9 @@ describe('resolving the options', () => {
     expect(() => build({ dedupe: store, maxEventAgeMs: 7 * 24 * HOUR })).toThrow(
       /dedupe store keeps a handled event for at most 48 h.*longer ttlMs/s,
     );
-    expect(() => build({ dedupe: memoryDedupeStore({ ttlMs: 8 * 24 * HOUR }), maxEventAgeMs: 7 * 24 * HOUR })).not.toThrow();
+    expect(() =>
+      build({ dedupe: memoryDedupeStore({ ttlMs: 8 * 24 * HOUR }), maxEventAgeMs: 7 * 24 * HOUR }),
+    ).not.toThrow();
     expect(() => build({ dedupe: memoryDedupeStore(), maxEventAgeMs: 30 * 24 * HOUR })).not.toThrow();
   });
 

@@ -1,9 +1,30 @@
-import { callsOf, contactsOf, errorsOf, messageEchoesOf, messagesOf, parseEnvelope, statusesOf, valuesOf, type VobizEvent } from '@vobiz-webhooks/core';
+import {
+  callsOf,
+  contactsOf,
+  errorsOf,
+  messageEchoesOf,
+  messagesOf,
+  parseEnvelope,
+  statusesOf,
+  valuesOf,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
 
 const metadata = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
-const message = (n: number) => ({ from: `1650555000${n}`, id: `wamid.${n}`, timestamp: '1700000000', type: 'text', text: { body: `m${n}` } });
-const status = (n: number, value: string) => ({ id: `wamid.${n}`, status: value, timestamp: '1700000000', recipient_id: '16505551234' });
+const message = (n: number) => ({
+  from: `1650555000${n}`,
+  id: `wamid.${n}`,
+  timestamp: '1700000000',
+  type: 'text',
+  text: { body: `m${n}` },
+});
+const status = (n: number, value: string) => ({
+  id: `wamid.${n}`,
+  status: value,
+  timestamp: '1700000000',
+  recipient_id: '16505551234',
+});
 const contact = (n: number) => ({ profile: { name: `User ${n}` }, wa_id: `1650555000${n}` });
 
 /** A Meta object with 2 entries; the first has 2 changes. */
@@ -18,7 +39,15 @@ const batched = parseEnvelope({
       {
         id: 'waba-1',
         changes: [
-          { field: 'messages', value: { messaging_product: 'whatsapp', metadata, contacts: [contact(1)], messages: [message(1), message(2)] } },
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata,
+              contacts: [contact(1)],
+              messages: [message(1), message(2)],
+            },
+          },
           { field: 'messages', value: { messaging_product: 'whatsapp', metadata, statuses: [status(9, 'read')] } },
         ],
       },
@@ -27,9 +56,18 @@ const batched = parseEnvelope({
         changes: [
           {
             field: 'messages',
-            value: { messaging_product: 'whatsapp', metadata, contacts: [contact(3)], messages: [message(3)], statuses: [status(8, 'played')] },
+            value: {
+              messaging_product: 'whatsapp',
+              metadata,
+              contacts: [contact(3)],
+              messages: [message(3)],
+              statuses: [status(8, 'played')],
+            },
           },
-          { field: 'calls', value: { messaging_product: 'whatsapp', metadata, calls: [{ id: 'wacid.1', event: 'connect' }] } },
+          {
+            field: 'calls',
+            value: { messaging_product: 'whatsapp', metadata, calls: [{ id: 'wacid.1', event: 'connect' }] },
+          },
         ],
       },
     ],
@@ -62,7 +100,10 @@ describe('payload helpers', () => {
   it('give the same items for the same event in both shapes', () => {
     for (const type of ['message.inbound', 'message.status', 'call.connect', 'call.status_change']) {
       const meta = createTestEvent(type, { shape: 'meta', event_id: 'same' });
-      const value = { ...meta, payload: (meta.payload as { entry: Array<{ changes: Array<{ value: unknown }> }> }).entry[0]!.changes[0]!.value } as VobizEvent;
+      const value = {
+        ...meta,
+        payload: (meta.payload as { entry: Array<{ changes: Array<{ value: unknown }> }> }).entry[0]!.changes[0]!.value,
+      } as VobizEvent;
       for (const itemsOf of [messagesOf, statusesOf, callsOf, contactsOf] as const) {
         expect(itemsOf(value)).toEqual(itemsOf(meta));
       }
@@ -70,8 +111,22 @@ describe('payload helpers', () => {
   });
 
   it('return empty lists, never throw, for unknown-type payloads and odd shapes', () => {
-    const odd = (payload: unknown) => ({ event_id: 'x', event_type: 'other.type', account_id: 'MA', occurred_at: '2026-03-25T10:00:00Z', payload }) as VobizEvent;
-    for (const payload of [{}, { entry: 'x' }, { entry: [null, { changes: 'no' }, { changes: [null, { value: 3 }] }] }, { messages: 'no' }, null, 5]) {
+    const odd = (payload: unknown) =>
+      ({
+        event_id: 'x',
+        event_type: 'other.type',
+        account_id: 'MA',
+        occurred_at: '2026-03-25T10:00:00Z',
+        payload,
+      }) as VobizEvent;
+    for (const payload of [
+      {},
+      { entry: 'x' },
+      { entry: [null, { changes: 'no' }, { changes: [null, { value: 3 }] }] },
+      { messages: 'no' },
+      null,
+      5,
+    ]) {
       expect(messagesOf(odd(payload))).toEqual([]);
       expect(statusesOf(odd(payload))).toEqual([]);
       expect(callsOf(odd(payload))).toEqual([]);
@@ -97,7 +152,10 @@ describe('errorsOf, messageEchoesOf, and the on-premises shape', () => {
       {
         object: 'whatsapp_business_account',
         entry: [
-          { id: 'w1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, errors: [outOfBand] } }] },
+          {
+            id: 'w1',
+            changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, errors: [outOfBand] } }],
+          },
           {
             id: 'w2',
             changes: [
@@ -107,7 +165,10 @@ describe('errorsOf, messageEchoesOf, and the on-premises shape', () => {
                   messaging_product: 'whatsapp',
                   metadata,
                   errors: [{ code: 1 }],
-                  calls: [{ id: 'wacid.1', event: 'terminate', errors: [callError] }, { id: 'wacid.2', event: 'terminate' }],
+                  calls: [
+                    { id: 'wacid.1', event: 'terminate', errors: [callError] },
+                    { id: 'wacid.2', event: 'terminate' },
+                  ],
                 },
               },
             ],
@@ -127,11 +188,32 @@ describe('errorsOf, messageEchoesOf, and the on-premises shape', () => {
   });
 
   it('messageEchoesOf gives every message_echoes item', () => {
-    const echo = { from: '15550783881', to: '16505551234', id: 'wamid.echo', timestamp: '1700000000', type: 'text', text: { body: 'sent from the app' } };
+    const echo = {
+      from: '15550783881',
+      to: '16505551234',
+      id: 'wamid.echo',
+      timestamp: '1700000000',
+      type: 'text',
+      text: { body: 'sent from the app' },
+    };
     const event = envelope(
       {
         object: 'whatsapp_business_account',
-        entry: [{ id: 'w1', changes: [{ field: 'smb_message_echoes', value: { messaging_product: 'whatsapp', metadata, message_echoes: [echo, { ...echo, id: 'wamid.echo2' }] } }] }],
+        entry: [
+          {
+            id: 'w1',
+            changes: [
+              {
+                field: 'smb_message_echoes',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata,
+                  message_echoes: [echo, { ...echo, id: 'wamid.echo2' }],
+                },
+              },
+            ],
+          },
+        ],
       },
       'message.echo',
     );
@@ -142,8 +224,18 @@ describe('errorsOf, messageEchoesOf, and the on-premises shape', () => {
   it('reads the on-premises body (messages, statuses, contacts and errors at the top, no entry)', () => {
     const onPremises = {
       contacts: [{ profile: { name: 'Kerry' }, wa_id: '16315551181' }],
-      messages: [{ from: '16315551181', id: 'ABGGFlA5FpafAgo6EhgEsTo', timestamp: '1518694235', type: 'text', text: { body: 'hi' } }],
-      statuses: [{ id: 'gBGGFlA5FpafAgkOuJbRq54qwbM', recipient_id: '16315551181', status: 'read', timestamp: '1518694700' }],
+      messages: [
+        {
+          from: '16315551181',
+          id: 'ABGGFlA5FpafAgo6EhgEsTo',
+          timestamp: '1518694235',
+          type: 'text',
+          text: { body: 'hi' },
+        },
+      ],
+      statuses: [
+        { id: 'gBGGFlA5FpafAgkOuJbRq54qwbM', recipient_id: '16315551181', status: 'read', timestamp: '1518694700' },
+      ],
       errors: [{ code: 1014, title: 'Internal error', details: 'Upload failed on bad image' }],
     };
     const event = envelope(onPremises);

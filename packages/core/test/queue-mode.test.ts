@@ -103,8 +103,8 @@ describe('queue mode', () => {
     expect(() => createReceiver({ secret: SECRET, queue: memoryQueue().queue, enqueueTimeoutMs: Infinity })).toThrow(
       /`enqueueTimeoutMs` must be a positive whole number/,
     );
-    expect(() =>
-      createReceiver({ secret: SECRET, on: {}, enqueueTimeoutMs: 100 } as unknown as QueueOptions),
-    ).toThrow(/`enqueueTimeoutMs` is for queue mode/);
+    expect(() => createReceiver({ secret: SECRET, on: {}, enqueueTimeoutMs: 100 } as unknown as QueueOptions)).toThrow(
+      /`enqueueTimeoutMs` is for queue mode/,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { createReceiver, memoryDedupeStore, type DedupeStore, type ReceiveRequest, type VobizEvent, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createReceiver,
+  memoryDedupeStore,
+  type DedupeStore,
+  type ReceiveRequest,
+  type VobizEvent,
+  type InlineOptions,
+} from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // createReceiver with no framework at all: what every adapter builds on.
@@ -13,7 +20,8 @@ const signed = (event: object = createTestEvent('message.inbound')): ReceiveRequ
   return { method: 'POST', headers, rawBody: body };
 };
 
-const parsed = (body: string) => JSON.parse(body) as { ok: boolean; duplicate?: true; error?: { code: string; message: string } };
+const parsed = (body: string) =>
+  JSON.parse(body) as { ok: boolean; duplicate?: true; error?: { code: string; message: string } };
 
 describe('createReceiver', () => {
   it('answers 200 with JSON headers, the body text and the verified event', async () => {
@@ -21,22 +29,33 @@ describe('createReceiver', () => {
     const result = await receiverWith().receive(signed(event));
     expect(result.status).toBe(200);
     expect(parsed(result.body)).toEqual({ ok: true });
-    expect(result.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    expect(result.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     expect(result.event).toEqual(event);
     expect(result.error).toBeUndefined();
   });
 
   it('refusals carry a VobizWebhookError whose code and status match the body', async () => {
-    const result = await receiverWith().receive({ ...signed(), headers: { 'content-type': 'application/json', 'x-webhook-signature': 'f'.repeat(64) } });
+    const result = await receiverWith().receive({
+      ...signed(),
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': 'f'.repeat(64) },
+    });
     expect(result.status).toBe(401);
     expect(result.error).toMatchObject({ name: 'VobizWebhookError', code: 'invalid_signature', status: 401 });
-    expect(parsed(result.body)).toEqual({ ok: false, error: { code: 'invalid_signature', message: result.error?.message } });
+    expect(parsed(result.body)).toEqual({
+      ok: false,
+      error: { code: 'invalid_signature', message: result.error?.message },
+    });
     expect(result.event).toBeUndefined();
   });
 
   it('a failed handler keeps the event on the result, for logs', async () => {
     const event = createTestEvent('message.status');
-    const result = await receiverWith({ on: { 'message.status': () => Promise.reject(new Error('x')) } }).receive(signed(event));
+    const result = await receiverWith({ on: { 'message.status': () => Promise.reject(new Error('x')) } }).receive(
+      signed(event),
+    );
     expect(result.status).toBe(500);
     expect(result.error?.code).toBe('handler_failed');
     expect(result.event?.event_id).toBe(event.event_id);
@@ -45,7 +64,10 @@ describe('createReceiver', () => {
   it('accepts Web Headers, a Node-style record with mixed-case names, and bytes or a string body', async () => {
     const { body, headers } = signedRequest(createTestEvent('call.connect'), SECRET);
     const receiver = receiverWith({ dedupe: false });
-    const mixedCase = { 'Content-Type': headers['content-type'], 'X-Webhook-Signature': headers['x-webhook-signature'] };
+    const mixedCase = {
+      'Content-Type': headers['content-type'],
+      'X-Webhook-Signature': headers['x-webhook-signature'],
+    };
     for (const request of [
       { headers: new Headers(headers), rawBody: body },
       { headers: mixedCase, rawBody: new TextEncoder().encode(body) },
@@ -66,10 +88,12 @@ describe('createReceiver', () => {
   it('does not read the body for a refused method or content type', async () => {
     const read = jest.fn(async () => '{}');
     const receiver = receiverWith();
-    expect((await receiver.receive({ method: 'GET', headers: {}, rawBody: read })).error?.code).toBe('method_not_allowed');
-    expect((await receiver.receive({ method: 'POST', headers: { 'content-type': 'text/xml' }, rawBody: read })).error?.code).toBe(
-      'unsupported_media_type',
+    expect((await receiver.receive({ method: 'GET', headers: {}, rawBody: read })).error?.code).toBe(
+      'method_not_allowed',
     );
+    expect(
+      (await receiver.receive({ method: 'POST', headers: { 'content-type': 'text/xml' }, rawBody: read })).error?.code,
+    ).toBe('unsupported_media_type');
     expect(read).not.toHaveBeenCalled();
   });
 
@@ -94,12 +118,19 @@ describe('createReceiver', () => {
     ['multipart/form-data; boundary=x', false],
   ])('content type %s accepted: %s', async (contentType, accepted) => {
     const request = signed();
-    const result = await receiverWith({ dedupe: false }).receive({ ...request, headers: { ...(request.headers as object), 'content-type': contentType } });
+    const result = await receiverWith({ dedupe: false }).receive({
+      ...request,
+      headers: { ...(request.headers as object), 'content-type': contentType },
+    });
     expect(result.status).toBe(accepted ? 200 : 415);
   });
 
   it('a reader that fails is answered 400 body_unreadable (the sender retries), never thrown to the framework', async () => {
-    const result = await receiverWith().receive({ method: 'POST', headers: {}, rawBody: () => Promise.reject(new Error('socket hang up')) });
+    const result = await receiverWith().receive({
+      method: 'POST',
+      headers: {},
+      rawBody: () => Promise.reject(new Error('socket hang up')),
+    });
     expect(result.status).toBe(400);
     expect(result.error?.code).toBe('body_unreadable');
     expect(parsed(result.body).error?.message).not.toContain('socket hang up');
@@ -109,7 +140,11 @@ describe('createReceiver', () => {
     const receiver = receiverWith();
     expect(receiver.path).toBe('/webhooks/vobiz');
     expect(['/webhooks/vobiz', '/webhooks/vobiz/'].map((p) => receiver.matchesPath(p))).toEqual([true, true]);
-    expect(['/webhooks/vobiz//', '/webhooks/vobizz', '/webhooks', '/Webhooks/Vobiz', '/x/webhooks/vobiz'].some((p) => receiver.matchesPath(p))).toBe(false);
+    expect(
+      ['/webhooks/vobiz//', '/webhooks/vobizz', '/webhooks', '/Webhooks/Vobiz', '/x/webhooks/vobiz'].some((p) =>
+        receiver.matchesPath(p),
+      ),
+    ).toBe(false);
     const custom = receiverWith({ path: '/hooks/wa/' });
     expect(custom.path).toBe('/hooks/wa');
     expect(custom.matchesPath('/hooks/wa')).toBe(true);
@@ -132,7 +167,9 @@ describe('createReceiver', () => {
     ]);
     calls.length = 0;
     const other = createTestEvent('message.inbound');
-    await receiverWith({ dedupe: store, leaseMs: 5_000, maxEventAgeMs: false, dedupeTtlMs: 3_600_000 }).receive(signed(other));
+    await receiverWith({ dedupe: store, leaseMs: 5_000, maxEventAgeMs: false, dedupeTtlMs: 3_600_000 }).receive(
+      signed(other),
+    );
     expect(calls).toEqual([
       ['claim', other.event_id, 5_000],
       ['complete', other.event_id, 3_600_000],
@@ -186,7 +223,9 @@ describe('createReceiver', () => {
     "an event type named like an Object.prototype member ('%s') finds no handler but '*'",
     async (eventType) => {
       const seen: string[] = [];
-      const receiver = receiverWith({ on: { 'message.inbound': () => undefined, '*': (event) => void seen.push(event.event_type) } });
+      const receiver = receiverWith({
+        on: { 'message.inbound': () => undefined, '*': (event) => void seen.push(event.event_type) },
+      });
       const result = await receiver.receive(signed(createTestEvent(eventType)));
       expect(result.status).toBe(200);
       expect(seen).toEqual([eventType]);

@@ -72,10 +72,13 @@ describe('verifySignature', () => {
     '💥'.repeat(32),
     good.padEnd(10_000, 'f'),
   ];
-  it.each(malformed.map((signature) => [signature]))('never throws on a malformed signature (%j), and answers false', (signature) => {
-    expect(() => verifySignature(body, signature, secret)).not.toThrow();
-    expect(verifySignature(body, signature, secret)).toBe(false);
-  });
+  it.each(malformed.map((signature) => [signature]))(
+    'never throws on a malformed signature (%j), and answers false',
+    (signature) => {
+      expect(() => verifySignature(body, signature, secret)).not.toThrow();
+      expect(verifySignature(body, signature, secret)).toBe(false);
+    },
+  );
 
   it('throws on a misconfigured secret rather than silently rejecting everything', () => {
     expect(() => verifySignature(body, good, '')).toThrow(TypeError);

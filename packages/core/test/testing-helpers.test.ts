@@ -6,45 +6,63 @@ const shapes = ['meta', 'value'] as const;
 
 describe('@vobiz-webhooks/core/testing: createTestEvent', () => {
   const kinds = testMessageKinds.flatMap((kind) => shapes.map((shape) => ({ kind, shape })));
-  it.each(kinds)('message.inbound with a $kind message ($shape shape) validates through parseEnvelope', ({ kind, shape }) => {
-    const event = createTestEvent('message.inbound', { messageType: kind, shape });
-    const parsed = parseEnvelope(JSON.stringify(event));
-    expect(parsed).toEqual(event);
-    const messages = messagesOf(parsed);
-    expect(messages).toHaveLength(1);
-    expect(messages[0]?.type).toBe(sampleMessages[kind].type);
-    expect(contactsOf(parsed)).toHaveLength(1);
-    expect('entry' in (parsed.payload as object)).toBe(shape === 'meta');
-  });
+  it.each(kinds)(
+    'message.inbound with a $kind message ($shape shape) validates through parseEnvelope',
+    ({ kind, shape }) => {
+      const event = createTestEvent('message.inbound', { messageType: kind, shape });
+      const parsed = parseEnvelope(JSON.stringify(event));
+      expect(parsed).toEqual(event);
+      const messages = messagesOf(parsed);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]?.type).toBe(sampleMessages[kind].type);
+      expect(contactsOf(parsed)).toHaveLength(1);
+      expect('entry' in (parsed.payload as object)).toBe(shape === 'meta');
+    },
+  );
 
   it('covers every message type of the contract', () => {
     const types = new Set(testMessageKinds.map((kind) => sampleMessages[kind].type));
-    for (const type of ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'button', 'interactive', 'reaction', 'order', 'system', 'unsupported']) {
+    for (const type of [
+      'text',
+      'image',
+      'video',
+      'audio',
+      'document',
+      'sticker',
+      'location',
+      'contacts',
+      'button',
+      'interactive',
+      'reaction',
+      'order',
+      'system',
+      'unsupported',
+    ]) {
       expect(types).toContain(type);
     }
   });
 
-  it.each(['sent', 'delivered', 'read', 'failed', 'played'].flatMap((status) => shapes.map((shape) => ({ status, shape }))))(
-    'message.status $status ($shape shape) validates',
-    ({ status, shape }) => {
-      const parsed = parseEnvelope(JSON.stringify(createTestEvent('message.status', { status, shape })));
-      expect(statusesOf(parsed).map((s) => s.status)).toEqual([status]);
-      if (status === 'failed') expect(statusesOf(parsed)[0]?.errors?.[0]?.code).toBe(131049);
-    },
-  );
+  it.each(
+    ['sent', 'delivered', 'read', 'failed', 'played'].flatMap((status) => shapes.map((shape) => ({ status, shape }))),
+  )('message.status $status ($shape shape) validates', ({ status, shape }) => {
+    const parsed = parseEnvelope(JSON.stringify(createTestEvent('message.status', { status, shape })));
+    expect(statusesOf(parsed).map((s) => s.status)).toEqual([status]);
+    if (status === 'failed') expect(statusesOf(parsed)[0]?.errors?.[0]?.code).toBe(131049);
+  });
 
-  it.each(['call.connect', 'call.terminate', 'call.status_change', 'call.some_future_event'].flatMap((type) => shapes.map((shape) => ({ type, shape }))))(
-    '$type ($shape shape) validates',
-    ({ type, shape }) => {
-      const event = createTestEvent(type, { shape });
-      const parsed = parseEnvelope(JSON.stringify(event));
-      expect(parsed.event_type).toBe(type);
-      if (type === 'call.status_change') expect(statusesOf(parsed)[0]).toMatchObject({ type: 'call' });
-      else expect(callsOf(parsed)[0]?.event).toBe(type.slice('call.'.length));
-      if (type === 'call.connect') expect(callsOf(parsed)[0]?.session?.sdp_type).toBe('offer');
-      if (type === 'call.terminate') expect(callsOf(parsed)[0]).toMatchObject({ status: 'COMPLETED', duration: 95 });
-    },
-  );
+  it.each(
+    ['call.connect', 'call.terminate', 'call.status_change', 'call.some_future_event'].flatMap((type) =>
+      shapes.map((shape) => ({ type, shape })),
+    ),
+  )('$type ($shape shape) validates', ({ type, shape }) => {
+    const event = createTestEvent(type, { shape });
+    const parsed = parseEnvelope(JSON.stringify(event));
+    expect(parsed.event_type).toBe(type);
+    if (type === 'call.status_change') expect(statusesOf(parsed)[0]).toMatchObject({ type: 'call' });
+    else expect(callsOf(parsed)[0]?.event).toBe(type.slice('call.'.length));
+    if (type === 'call.connect') expect(callsOf(parsed)[0]?.session?.sdp_type).toBe('offer');
+    if (type === 'call.terminate') expect(callsOf(parsed)[0]).toMatchObject({ status: 'COMPLETED', duration: 95 });
+  });
 
   it('an unknown event type validates as such', () => {
     const parsed = parseEnvelope(JSON.stringify(createTestEvent('account.review_update')));
@@ -96,11 +114,29 @@ describe('@vobiz-webhooks/core/testing: signedRequest', () => {
 
   it('what it builds is accepted by a receiver with the same secret', async () => {
     const seen: string[] = [];
-    const receiver = createReceiver({ secret, logger: false, on: { '*': (event) => void seen.push(event.event_type) } });
-    for (const type of ['message.inbound', 'message.status', 'call.connect', 'call.terminate', 'call.status_change', 'other.type']) {
+    const receiver = createReceiver({
+      secret,
+      logger: false,
+      on: { '*': (event) => void seen.push(event.event_type) },
+    });
+    for (const type of [
+      'message.inbound',
+      'message.status',
+      'call.connect',
+      'call.terminate',
+      'call.status_change',
+      'other.type',
+    ]) {
       const { body, headers } = signedRequest(createTestEvent(type), secret);
       expect((await receiver.receive({ method: 'POST', headers, rawBody: body })).status).toBe(200);
     }
-    expect(seen).toEqual(['message.inbound', 'message.status', 'call.connect', 'call.terminate', 'call.status_change', 'other.type']);
+    expect(seen).toEqual([
+      'message.inbound',
+      'message.status',
+      'call.connect',
+      'call.terminate',
+      'call.status_change',
+      'other.type',
+    ]);
   });
 });

@@ -14,15 +14,43 @@ describe('construction: misconfiguration fails at startup with a message that sa
 
   it.each([
     { what: 'an empty secret', options: { secret: '', on: {} }, message: /`secret` is empty/ },
-    { what: 'an unset env variable', options: { secret: undefined, on: {} }, message: /`secret` is missing.*VOBIZ_WEBHOOK_SECRET/ },
-    { what: 'a secret with a trailing newline', options: { secret: `${secretInEnvFile}\n`, on: {} }, message: /leading or trailing whitespace/ },
-    { what: 'a secret with a leading space', options: { secret: ` ${secretInEnvFile}`, on: {} }, message: /leading or trailing whitespace/ },
+    {
+      what: 'an unset env variable',
+      options: { secret: undefined, on: {} },
+      message: /`secret` is missing.*VOBIZ_WEBHOOK_SECRET/,
+    },
+    {
+      what: 'a secret with a trailing newline',
+      options: { secret: `${secretInEnvFile}\n`, on: {} },
+      message: /leading or trailing whitespace/,
+    },
+    {
+      what: 'a secret with a leading space',
+      options: { secret: ` ${secretInEnvFile}`, on: {} },
+      message: /leading or trailing whitespace/,
+    },
     { what: 'an empty secret array', options: { secret: [], on: {} }, message: /empty array/ },
-    { what: 'a bad secret in a rotation', options: { secret: [secretInEnvFile, `${secretInEnvFile} `], on: {} }, message: /secret\[1\].*whitespace/ },
+    {
+      what: 'a bad secret in a rotation',
+      options: { secret: [secretInEnvFile, `${secretInEnvFile} `], on: {} },
+      message: /secret\[1\].*whitespace/,
+    },
     { what: 'a missing `on`', options: { secret: secretInEnvFile }, message: /`on` is required/ },
-    { what: 'a handler that is not a function', options: { secret: secretInEnvFile, on: { 'message.inbound': 'log' } }, message: /'message\.inbound' must be a function/ },
-    { what: 'a path without a leading slash', options: { secret: secretInEnvFile, on: {}, path: 'webhooks' }, message: /must start with '\/'/ },
-    { what: 'a zero maxBodyBytes', options: { secret: secretInEnvFile, on: {}, maxBodyBytes: 0 }, message: /maxBodyBytes/ },
+    {
+      what: 'a handler that is not a function',
+      options: { secret: secretInEnvFile, on: { 'message.inbound': 'log' } },
+      message: /'message\.inbound' must be a function/,
+    },
+    {
+      what: 'a path without a leading slash',
+      options: { secret: secretInEnvFile, on: {}, path: 'webhooks' },
+      message: /must start with '\/'/,
+    },
+    {
+      what: 'a zero maxBodyBytes',
+      options: { secret: secretInEnvFile, on: {}, maxBodyBytes: 0 },
+      message: /maxBodyBytes/,
+    },
   ])('throws for $what, without echoing the secret', ({ options, message }) => {
     expect(construct(options)).toThrow(message);
     let thrown: unknown;
@@ -41,9 +69,16 @@ describe('construction: misconfiguration fails at startup with a message that sa
 });
 
 /** Streams `total` bytes in chunks without a Content-Length (chunked), and resolves with the answer. */
-function streamDelivery(url: string, total: number, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+function streamDelivery(
+  url: string,
+  total: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/webhooks/vobiz`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } });
+    const req = httpRequest(`${url}/webhooks/vobiz`, {
+      method: 'POST',
+      headers: { ...headers, 'transfer-encoding': 'chunked' },
+    });
     let answered = false;
     req.on('response', (res) => {
       answered = true;
@@ -77,7 +112,12 @@ describe('large bodies', () => {
   it('a streamed body bigger than maxBodyBytes gets 413 payload_too_large, and no handler runs', async () => {
     const handled: unknown[] = [];
     const app = express().use(
-      vobizWebhook({ secret: SECRET, logger: false, maxBodyBytes: 64 * 1024, on: { '*': (event) => void handled.push(event) } }),
+      vobizWebhook({
+        secret: SECRET,
+        logger: false,
+        maxBodyBytes: 64 * 1024,
+        on: { '*': (event) => void handled.push(event) },
+      }),
     );
     const served = await listen(app);
     servers.push(served.close);
@@ -85,13 +125,18 @@ describe('large bodies', () => {
       'content-type': 'application/json',
       'x-webhook-signature': 'a'.repeat(64),
     });
-    expect(response).toEqual({ status: 413, body: { ok: false, error: { code: 'payload_too_large', message: expect.stringContaining('65536') } } });
+    expect(response).toEqual({
+      status: 413,
+      body: { ok: false, error: { code: 'payload_too_large', message: expect.stringContaining('65536') } },
+    });
     expect(handled).toEqual([]);
   });
 
   it('a body without a Content-Type header is accepted (only a non-JSON type is refused)', async () => {
     const handled: unknown[] = [];
-    const served = await listen(express().use(vobizWebhook({ secret: SECRET, logger: false, on: { '*': (event) => void handled.push(event) } })));
+    const served = await listen(
+      express().use(vobizWebhook({ secret: SECRET, logger: false, on: { '*': (event) => void handled.push(event) } })),
+    );
     servers.push(served.close);
     const { body, headers } = signedRequest(createTestEvent('message.status'), SECRET);
     const status = await new Promise<number>((resolve, reject) => {
@@ -113,7 +158,14 @@ describe('large bodies', () => {
   it('a body just under maxBodyBytes is handled', async () => {
     const handled: unknown[] = [];
     const served = await listen(
-      express().use(vobizWebhook({ secret: SECRET, logger: false, maxBodyBytes: 8 * 1024, on: { '*': (event) => void handled.push(event) } })),
+      express().use(
+        vobizWebhook({
+          secret: SECRET,
+          logger: false,
+          maxBodyBytes: 8 * 1024,
+          on: { '*': (event) => void handled.push(event) },
+        }),
+      ),
     );
     servers.push(served.close);
     const event = createTestEvent('template.update', { payload: { padding: '' } });
@@ -125,7 +177,11 @@ describe('large bodies', () => {
     expect(response.status).toBe(200);
     expect(handled).toHaveLength(1);
     const over = signedRequest(`${body.slice(0, -1)} }`, SECRET);
-    const refused = await fetch(`${served.origin}/webhooks/vobiz`, { method: 'POST', headers: over.headers, body: over.body });
+    const refused = await fetch(`${served.origin}/webhooks/vobiz`, {
+      method: 'POST',
+      headers: over.headers,
+      body: over.body,
+    });
     expect(refused.status).toBe(413);
     expect(await refused.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });

@@ -38,7 +38,9 @@ function startReceiver(env: Record<string, string>): Promise<Receiver> {
   child.once('exit', () => children.delete(child));
   const waiting: Array<(id: string) => void> = [];
   return new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`crash-receiver exited before listening (${code ?? signal})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`crash-receiver exited before listening (${code ?? signal})`)),
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const message = JSON.parse(line) as { port?: number; handling?: string };
       if (message.port !== undefined) {
@@ -51,15 +53,18 @@ function startReceiver(env: Record<string, string>): Promise<Receiver> {
 
 function post(port: number, body: string, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/vobiz', headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
-        resolve({ status: res.statusCode ?? 0, ...(code === undefined ? {} : { code }) });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/webhooks/vobiz', headers, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+          resolve({ status: res.statusCode ?? 0, ...(code === undefined ? {} : { code }) });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -135,7 +140,7 @@ describe('crash mid-handler (SIGKILL), shared state in files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vobiz-crash-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('the redelivery gets 409 while the dead process\'s lease runs, then is handled exactly once', async () => {
+  test("the redelivery gets 409 while the dead process's lease runs, then is handled exactly once", async () => {
     const storeDir = join(dir, 'store');
     const logFile = join(dir, 'completed.log');
     writeFileSync(logFile, '');

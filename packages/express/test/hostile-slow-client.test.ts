@@ -30,7 +30,10 @@ async function serve(): Promise<Served> {
   );
   // What SECURITY.md tells users to set. connectionsCheckingInterval is how often Node
   // checks the timeouts (default 30 s), so it is lowered here to keep the test short.
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 100 }, app);
+  const server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 100 },
+    app,
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port, handled, warnings };
 }
@@ -60,7 +63,9 @@ function head(body: string, signature: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const openConnections = (server: Server) =>
-  new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  new Promise<number>((resolve, reject) =>
+    server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+  );
 
 describe('slow and stalled deliveries (server.requestTimeout = 2 s)', () => {
   let served: Served;
@@ -97,7 +102,9 @@ describe('slow and stalled deliveries (server.requestTimeout = 2 s)', () => {
     expect(sent).toBeLessThan(body.length - 1);
     expect(served.handled).toEqual([]);
     // The pipeline did not hang on the abandoned read: raw-body failed, the receiver answered.
-    await waitFor(() => served.warnings.some((w) => w.includes('400 body_unreadable') && w.includes('request.aborted')));
+    await waitFor(() =>
+      served.warnings.some((w) => w.includes('400 body_unreadable') && w.includes('request.aborted')),
+    );
     expect(await openConnections(served.server)).toBe(0);
   }, 30_000);
 

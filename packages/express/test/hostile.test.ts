@@ -17,7 +17,10 @@ describeHostile('Connect', makeConnectTarget, { runs: 150 });
 /** One raw HTTP/1.1 exchange: what a hand-written client can send that supertest cannot. */
 function rawExchange(port: number, head: string, body: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const bytes = Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), typeof body === 'string' ? Buffer.from(body) : body]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${head}\r\n\r\n`, 'latin1'),
+      typeof body === 'string' ? Buffer.from(body) : body,
+    ]);
     const socket = netConnect(port, '127.0.0.1', () => socket.end(bytes));
     let answer = '';
     socket.setEncoding('latin1');
@@ -33,7 +36,9 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
   let port: number;
 
   beforeAll(async () => {
-    const app = express().use(vobizWebhook({ secret: FUZZ_SECRET, logger: false, on: { '*': (event) => void handled.push(event) } }));
+    const app = express().use(
+      vobizWebhook({ secret: FUZZ_SECRET, logger: false, on: { '*': (event) => void handled.push(event) } }),
+    );
     served = await listen(app);
     port = Number(new URL(served.origin).port);
   });
@@ -45,12 +50,20 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
   /** Sends with Node's client, which writes an array value as repeated header lines. */
   const post = (headers: Record<string, string | string[]>, body: string) =>
     new Promise<{ status: number; code: string | undefined }>((resolve, reject) => {
-      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/webhooks/vobiz', headers, agent: false }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code: string } }).error?.code }));
-      });
+      const req = httpRequest(
+        { port, host: '127.0.0.1', method: 'POST', path: '/webhooks/vobiz', headers, agent: false },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              code: (JSON.parse(text) as { error?: { code: string } }).error?.code,
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -58,7 +71,10 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
   test('X-Webhook-Signature sent twice (even twice the valid value) is one joined value and never verifies', async () => {
     const { body, headers } = signedRequest(createTestEvent('message.inbound'), FUZZ_SECRET);
     const signature = headers['x-webhook-signature'];
-    for (const twice of [[signature, signature], ['0'.repeat(64), signature]]) {
+    for (const twice of [
+      [signature, signature],
+      ['0'.repeat(64), signature],
+    ]) {
       const answer = await post({ ...headers, 'x-webhook-signature': twice }, body);
       expect(answer).toEqual({ status: 401, code: 'invalid_signature' });
     }
@@ -71,7 +87,10 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
       status: 415,
       code: 'unsupported_media_type',
     });
-    expect(await post({ ...headers, 'content-type': ['application/json', 'text/plain'] }, body)).toEqual({ status: 200, code: undefined });
+    expect(await post({ ...headers, 'content-type': ['application/json', 'text/plain'] }, body)).toEqual({
+      status: 200,
+      code: undefined,
+    });
     expect(handled).toHaveLength(1);
   });
 
@@ -85,7 +104,11 @@ describe('Express: duplicated and conflicting headers on the wire', () => {
       `X-Webhook-Signature: ${headers['x-webhook-signature']}`,
     ].join('\r\n');
     const length = Buffer.byteLength(body);
-    const conflicting = await rawExchange(port, `${head}\r\nContent-Length: ${length}\r\nContent-Length: ${length - 1}`, body);
+    const conflicting = await rawExchange(
+      port,
+      `${head}\r\nContent-Length: ${length}\r\nContent-Length: ${length - 1}`,
+      body,
+    );
     expect(conflicting).toMatch(/^HTTP\/1\.1 400 /);
     const chunked = `${length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
     const both = await rawExchange(port, `${head}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked`, chunked);

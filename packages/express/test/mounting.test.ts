@@ -2,7 +2,7 @@ import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
 import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
-import type { InlineOptions, VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
+import type { InlineOptions, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
 import { delivery, expectOk, expectRefusal, SECRET } from '@vobiz-webhooks/test-suites';
 import type { DeliveryRequest, Target } from '@vobiz-webhooks/test-suites';
@@ -62,7 +62,9 @@ describe.each([
   it("app.use(mw) passes every other path to next(): the app's routes answer, unknown paths get the app's 404", async () => {
     const t = await serve(withAppRoutes(create().use(middleware())));
     expect(await t.send({ method: 'GET', path: '/health' })).toMatchObject({ status: 200, body: 'healthy' });
-    expect(await t.send({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body: '{}' })).toMatchObject({
+    expect(
+      await t.send({ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    ).toMatchObject({
       status: 201,
       body: { created: true },
     });
@@ -152,7 +154,11 @@ describe.each([
     const errors: unknown[] = [];
     const app = create();
     app.use(
-      vobizWebhook({ secret: SECRET, logger: false, on: { 'message.inbound': () => Promise.reject(new Error('down')) } }),
+      vobizWebhook({
+        secret: SECRET,
+        logger: false,
+        on: { 'message.inbound': () => Promise.reject(new Error('down')) },
+      }),
     );
     app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       errors.push(error);

@@ -28,7 +28,9 @@ describe.each(flavours)('$name: raw bytes after other body parsers', ({ create }
   async function appWith(...before: express.RequestHandler[]): Promise<Target> {
     const app = create();
     for (const parser of before) app.use(parser);
-    app.use(vobizWebhook({ secret: SECRET, logger: false, on: { 'message.inbound': (event) => void seen.push(event) } }));
+    app.use(
+      vobizWebhook({ secret: SECRET, logger: false, on: { 'message.inbound': (event) => void seen.push(event) } }),
+    );
     const t = await targetFor(app);
     open.push(t);
     return t;
@@ -92,7 +94,11 @@ describe.each(flavours)('$name: raw bytes after other body parsers', ({ create }
     });
     const t = await appWith(keepRaw);
     const signed = delivery(createTestEvent('message.inbound', { account_id: 'MA_REAL' }));
-    expectRefusal(await t.send({ ...signed, body: String(signed.body).replace('MA_REAL', 'MA_FAKE') }), 401, 'invalid_signature');
+    expectRefusal(
+      await t.send({ ...signed, body: String(signed.body).replace('MA_REAL', 'MA_FAKE') }),
+      401,
+      'invalid_signature',
+    );
   });
 
   it('express.urlencoded() first leaves a JSON delivery alone', async () => {
@@ -104,12 +110,19 @@ describe.each(flavours)('$name: raw bytes after other body parsers', ({ create }
   it('express.json() scoped to other paths does not disturb the webhook', async () => {
     const app = create();
     app.use('/api', express.json());
-    app.use(vobizWebhook({ secret: SECRET, logger: false, on: { 'message.inbound': (event) => void seen.push(event) } }));
+    app.use(
+      vobizWebhook({ secret: SECRET, logger: false, on: { 'message.inbound': (event) => void seen.push(event) } }),
+    );
     app.post('/api/echo', (req, res) => void res.json(req.body));
     const t = await targetFor(app);
     open.push(t);
     expectOk(await t.send(delivery(createTestEvent('message.inbound'))));
-    const echo = await t.send({ method: 'POST', path: '/api/echo', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const echo = await t.send({
+      method: 'POST',
+      path: '/api/echo',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(echo).toMatchObject({ status: 200, body: { a: 1 } });
   });
 });

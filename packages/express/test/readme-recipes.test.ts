@@ -12,7 +12,15 @@ describe('README recipes', () => {
   it('one line, express.json() after it for the other routes, tested with signedRequest + supertest', async () => {
     const stored: string[] = [];
     const app = express();
-    app.use(vobizWebhook({ secret, logger: false, on: { 'message.inbound': async (event) => void stored.push(...messagesOf(event).map((m) => m.type ?? 'untyped')) } }));
+    app.use(
+      vobizWebhook({
+        secret,
+        logger: false,
+        on: {
+          'message.inbound': async (event) => void stored.push(...messagesOf(event).map((m) => m.type ?? 'untyped')),
+        },
+      }),
+    );
     app.use(express.json());
     app.post('/api/orders', (req, res) => void res.status(201).json(req.body));
 
@@ -30,7 +38,13 @@ describe('README recipes', () => {
 
   it('express.json({ verify }) keeping req.rawBody, as the README writes it', async () => {
     const app = express();
-    app.use(express.json({ verify: (req, _res, buf) => { (req as any).rawBody = buf; } }));
+    app.use(
+      express.json({
+        verify: (req, _res, buf) => {
+          (req as any).rawBody = buf;
+        },
+      }),
+    );
     app.use(vobizWebhook({ secret, logger: false, on: { '*': () => undefined } }));
     const { body, headers } = signedRequest(createTestEvent('call.connect'), secret);
     expect((await request(app).post('/webhooks/vobiz').set(headers).send(body)).status).toBe(200);

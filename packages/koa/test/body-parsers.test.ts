@@ -31,7 +31,9 @@ function byteExactDelivery() {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
       contacts: [{ profile: { name: 'José Müller' }, wa_id: '16505551234' }],
-      messages: [{ from: '16505551234', id: 'wamid.KOA1', timestamp: '1774432800', type: 'text', text: { body: 'PLACEHOLDER' } }],
+      messages: [
+        { from: '16505551234', id: 'wamid.KOA1', timestamp: '1774432800', type: 'text', text: { body: 'PLACEHOLDER' } },
+      ],
     },
   });
   const raw = JSON.stringify(event, null, 2).replace('"PLACEHOLDER"', '"Ol\\u00e1, ¿llegó mi pedido? 🚚🇪🇸 ñandú"');
@@ -116,7 +118,11 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
       const event = createTestEvent('call.terminate');
 
       const hook = await deliver(app, signedRequest(event, SECRET));
-      const other = await deliver(app, { path: '/orders', headers: { 'content-type': 'application/json' }, body: '{"sku":"A-1"}' });
+      const other = await deliver(app, {
+        path: '/orders',
+        headers: { 'content-type': 'application/json' },
+        body: '{"sku":"A-1"}',
+      });
 
       expect(hook.status).toBe(200);
       expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);

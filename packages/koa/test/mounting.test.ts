@@ -23,7 +23,12 @@ const signed = (type = 'message.inbound') => {
 const downstream: Koa.Middleware = async (ctx) => {
   const chunks: Buffer[] = [];
   for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-  ctx.body = { reached: 'downstream', method: ctx.method, path: ctx.path, body: Buffer.concat(chunks).toString('utf8') };
+  ctx.body = {
+    reached: 'downstream',
+    method: ctx.method,
+    path: ctx.path,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 };
 
 describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
@@ -56,7 +61,11 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
       const { options, seen } = recording();
       const app = newKoaApp(version).use(vobizWebhook(options)).use(downstream);
 
-      const res = await deliver(app, { path: '/orders', headers: { 'content-type': 'application/json' }, body: '{"sku":"A-1"}' });
+      const res = await deliver(app, {
+        path: '/orders',
+        headers: { 'content-type': 'application/json' },
+        body: '{"sku":"A-1"}',
+      });
 
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ reached: 'downstream', method: 'POST', path: '/orders', body: '{"sku":"A-1"}' });
@@ -73,7 +82,7 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
       expect(res.body).toMatchObject({ reached: 'downstream', path: '/webhooks/vobiz-other' });
     });
 
-    it('keeps the app\'s @koa/router routes working behind it', async () => {
+    it("keeps the app's @koa/router routes working behind it", async () => {
       const { options } = recording();
       const router = new Router();
       router.get('/health', (ctx) => {
@@ -178,7 +187,7 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
       expect(other.body).toEqual({ up: true });
     });
 
-    it('answers every method on router.all with the pipeline\'s 405', async () => {
+    it("answers every method on router.all with the pipeline's 405", async () => {
       const { options } = recording();
       const router = new Router();
       router.all('/webhooks/vobiz', vobizWebhook(options));
@@ -208,7 +217,9 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
   describe('under koa-mount', () => {
     it('handles what reaches it below the mount path', async () => {
       const { options, seen } = recording();
-      const app = newKoaApp(version).use(mount('/hooks/vobiz', vobizWebhook(options))).use(downstream);
+      const app = newKoaApp(version)
+        .use(mount('/hooks/vobiz', vobizWebhook(options)))
+        .use(downstream);
       const { event, body, headers } = signed();
 
       const res = await deliver(app, { path: '/hooks/vobiz', headers, body });

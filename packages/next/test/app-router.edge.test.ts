@@ -26,21 +26,27 @@ function recordingHandler(maxBodyBytes?: number) {
 }
 
 describe('App Router route handler (Edge runtime)', () => {
-  it.each(['message.inbound', 'message.status', 'call.connect', 'call.status_change', 'call.terminate', 'template.future'])(
-    'answers a %s delivery signed with Web Crypto with 200 and calls the handler',
-    async (type) => {
-      const { POST, seen } = recordingHandler();
-      const event = createTestEvent(type);
-      const response = await POST(await signed(event));
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ ok: true });
-      expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);
-    },
-  );
+  it.each([
+    'message.inbound',
+    'message.status',
+    'call.connect',
+    'call.status_change',
+    'call.terminate',
+    'template.future',
+  ])('answers a %s delivery signed with Web Crypto with 200 and calls the handler', async (type) => {
+    const { POST, seen } = recordingHandler();
+    const event = createTestEvent(type);
+    const response = await POST(await signed(event));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);
+  });
 
   it('refuses a forged delivery with 401 invalid_signature', async () => {
     const { POST, seen } = recordingHandler();
-    const response = await toDeliveryResponse(await POST(await signed(createTestEvent('message.inbound'), 'whsec_forger')));
+    const response = await toDeliveryResponse(
+      await POST(await signed(createTestEvent('message.inbound'), 'whsec_forger')),
+    );
     expect(response.status).toBe(401);
     expect(response.body.error.code).toBe('invalid_signature');
     expect(seen).toHaveLength(0);

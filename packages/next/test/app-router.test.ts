@@ -5,7 +5,13 @@ import { toDeliveryResponse, toRequest } from './support/target';
 
 const SECRET = 'whsec_next_app_router_test';
 const URL_PATH = 'http://localhost:3000/api/webhooks/vobiz';
-const EVENT_TYPES = ['message.inbound', 'message.status', 'call.connect', 'call.status_change', 'call.terminate'] as const;
+const EVENT_TYPES = [
+  'message.inbound',
+  'message.status',
+  'call.connect',
+  'call.status_change',
+  'call.terminate',
+] as const;
 
 function recordingHandler(extra: Partial<InlineOptions> = {}) {
   const seen: VobizEvent[] = [];
@@ -24,19 +30,22 @@ const signed = (event: object, secret = SECRET): Request => {
 };
 
 describe('App Router route handler (Node.js runtime)', () => {
-  it.each(EVENT_TYPES)('answers a signed %s delivery with 200 and hands the verified event to the handler', async (type) => {
-    const { POST, seen } = recordingHandler();
-    const event = createTestEvent(type);
-    const response = await POST(signed(event));
+  it.each(EVENT_TYPES)(
+    'answers a signed %s delivery with 200 and hands the verified event to the handler',
+    async (type) => {
+      const { POST, seen } = recordingHandler();
+      const event = createTestEvent(type);
+      const response = await POST(signed(event));
 
-    expect(response).toBeInstanceOf(Response);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ ok: true });
-    expect(seen).toHaveLength(1);
-    expect(seen[0]?.event_id).toBe(event.event_id);
-    expect(seen[0]?.event_type).toBe(type);
-  });
+      expect(response).toBeInstanceOf(Response);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({ ok: true });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.event_id).toBe(event.event_id);
+      expect(seen[0]?.event_type).toBe(type);
+    },
+  );
 
   it('types each handler by its key and gives the payload helpers the real items', async () => {
     const got: string[] = [];
@@ -111,7 +120,10 @@ describe('App Router route handler (Node.js runtime)', () => {
 
   it('stops reading a streamed body without Content-Length at maxBodyBytes and answers 413', async () => {
     const { POST, seen } = recordingHandler({ maxBodyBytes: 1024 });
-    const { body, headers } = signedRequest(createTestEvent('message.inbound', { payload: { pad: 'x'.repeat(4096) } }), SECRET);
+    const { body, headers } = signedRequest(
+      createTestEvent('message.inbound', { payload: { pad: 'x'.repeat(4096) } }),
+      SECRET,
+    );
     let pulled = 0;
     const chunk = new TextEncoder().encode(body.slice(0, 512));
     const stream = new ReadableStream<Uint8Array>({

@@ -23,15 +23,19 @@ describe('options checked at construction, except during next build', () => {
     const POST = vobizWebhook({ secret: undefined as unknown as string, on: {} });
     expect(() => vobizPagesWebhook({ secret: '', on: {} })).not.toThrow();
     const { body, headers } = signedRequest(createTestEvent('message.inbound'), 'whatever');
-    await expect(POST(new Request('http://localhost/api/webhooks/vobiz', { method: 'POST', headers, body }))).rejects.toThrow(
-      /`secret` is missing/,
-    );
+    await expect(
+      POST(new Request('http://localhost/api/webhooks/vobiz', { method: 'POST', headers, body })),
+    ).rejects.toThrow(/`secret` is missing/);
   });
 
   it('works normally once the secret exists, even when built during the build phase', async () => {
     process.env.NEXT_PHASE = 'phase-production-build';
     const seen: string[] = [];
-    const POST = vobizWebhook({ secret: 's3cret', logger: false, on: { 'message.inbound': (event) => void seen.push(event.event_id) } });
+    const POST = vobizWebhook({
+      secret: 's3cret',
+      logger: false,
+      on: { 'message.inbound': (event) => void seen.push(event.event_id) },
+    });
     const event = createTestEvent('message.inbound');
     const { body, headers } = signedRequest(event, 's3cret');
     const response = await POST(new Request('http://localhost/api/webhooks/vobiz', { method: 'POST', headers, body }));

@@ -63,7 +63,8 @@ function walk(entry: string, workspace: Record<string, string>): Graph {
   return { files: [...files].map((file) => relative(PACKAGES, file)), external };
 }
 
-const isNodeOnly = (specifier: string) => specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string);
+const isNodeOnly = (specifier: string) =>
+  specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] as string);
 
 describe('the App Router entry is edge-clean', () => {
   it('reaches no node: module and no Node built-in through core', () => {
@@ -71,7 +72,13 @@ describe('the App Router entry is edge-clean', () => {
 
     // The walk really went through core, not just the adapter file.
     expect(graph.files).toEqual(
-      expect.arrayContaining(['next/src/index.ts', 'core/src/index.web.ts', 'core/src/receiver.ts', 'core/src/web/signature.ts', 'core/src/web/body.ts']),
+      expect.arrayContaining([
+        'next/src/index.ts',
+        'core/src/index.web.ts',
+        'core/src/receiver.ts',
+        'core/src/web/signature.ts',
+        'core/src/web/body.ts',
+      ]),
     );
     expect(graph.files).not.toContain('core/src/signature.ts');
     expect(graph.files).not.toContain('core/src/node/http.ts');

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InlineOptions, VobizEvent, VobizWebhookOptions } from '@vobiz-webhooks/core';
+import type { InlineOptions, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook, type PagesApiRequest } from '@vobiz-webhooks/next/pages';
 
@@ -23,7 +23,12 @@ const servers: Server[] = [];
 
 async function serve(options: Partial<InlineOptions>, bodyParser: boolean) {
   const seen: VobizEvent[] = [];
-  const handler = vobizWebhook({ secret: SECRET, logger: false, on: { '*': (event) => void seen.push(event) }, ...options });
+  const handler = vobizWebhook({
+    secret: SECRET,
+    logger: false,
+    on: { '*': (event) => void seen.push(event) },
+    ...options,
+  });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const run = async () => {
       if (bodyParser) await nextBodyParser(req);

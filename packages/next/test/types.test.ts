@@ -17,7 +17,11 @@ describe('types', () => {
   it('the Pages handler takes a NextApiRequest-like request with a parsed body, and a ServerResponse', () => {
     const handler = vobizPagesWebhook({ secret: 'types-secret', logger: false, on: {} });
     // What NextApiRequest adds to IncomingMessage: query, cookies, body (any), env, preview.
-    type NextApiRequestLike = IncomingMessage & { query: Partial<Record<string, string | string[]>>; cookies: Partial<Record<string, string>>; body: any };
+    type NextApiRequestLike = IncomingMessage & {
+      query: Partial<Record<string, string | string[]>>;
+      cookies: Partial<Record<string, string>>;
+      body: any;
+    };
     expectTypeOf(handler).toBeCallableWith({} as NextApiRequestLike, {} as ServerResponse);
     expectTypeOf(handler).returns.toEqualTypeOf<Promise<void>>();
     expect(handler).toHaveLength(2);

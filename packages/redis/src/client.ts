@@ -34,7 +34,9 @@ export function commandSender(client: RedisClient): SendCommand {
   const candidate = client as unknown as Record<string, unknown>;
   if ('masters' in candidate && isFunction(candidate.sendCommand)) {
     // node-redis clusters take (firstKey, isReadonly, args): a different call, not supported yet.
-    throw new TypeError('redisDedupeStore: node-redis cluster clients are not supported; use an ioredis Cluster or a single node-redis client.');
+    throw new TypeError(
+      'redisDedupeStore: node-redis cluster clients are not supported; use an ioredis Cluster or a single node-redis client.',
+    );
   }
   if (isFunction(candidate.sendCommand) && 'isOpen' in candidate) {
     const nodeRedis = client as NodeRedisClient;

@@ -53,7 +53,9 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
   }
   if (typeof prefix !== 'string') throw new TypeError('redisDedupeStore: `prefix` must be a string.');
   if (timeoutMs !== false && !(timeoutMs > 0)) {
-    throw new TypeError(`redisDedupeStore: \`timeoutMs\` must be a positive number of ms or false, got ${String(timeoutMs)}.`);
+    throw new TypeError(
+      `redisDedupeStore: \`timeoutMs\` must be a positive number of ms or false, got ${String(timeoutMs)}.`,
+    );
   }
   const send = commandSender(client);
   guardErrorEvents(client);
@@ -103,7 +105,8 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
         if (String(late) === 'claimed') run('release', ['EVAL', RELEASE_SCRIPT, '1', redisKey, value]).catch(noop);
       });
       const result = String(reply);
-      if (!CLAIM_RESULTS.has(result)) throw new Error(`@vobiz-webhooks/redis: claim got an unexpected reply from Redis: ${result.slice(0, 100)}`);
+      if (!CLAIM_RESULTS.has(result))
+        throw new Error(`@vobiz-webhooks/redis: claim got an unexpected reply from Redis: ${result.slice(0, 100)}`);
       return result as ClaimResult;
     },
 

@@ -23,7 +23,12 @@ interface Instance {
 }
 
 /** A receiver in its own process (Express + the Redis store), answering on a free port. */
-async function startInstance(dir: string, name: string, client: 'ioredis' | 'node-redis', prefix: string): Promise<Instance> {
+async function startInstance(
+  dir: string,
+  name: string,
+  client: 'ioredis' | 'node-redis',
+  prefix: string,
+): Promise<Instance> {
   const log = join(dir, `${name}.log`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/redis/test/support/receiver-process.ts'], {
     cwd: ROOT,

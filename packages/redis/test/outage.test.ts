@@ -13,7 +13,11 @@ const LEASE_MS = 5 * 60_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Delivers until a 200, as Vobiz retries anything else; gives up after `deadlineMs`. */
-async function deliverUntilOk(url: string, event: object, deadlineMs = 45_000): Promise<{ final: Answer; refused: Answer[] }> {
+async function deliverUntilOk(
+  url: string,
+  event: object,
+  deadlineMs = 45_000,
+): Promise<{ final: Answer; refused: Answer[] }> {
   const refused: Answer[] = [];
   const giveUpAt = Date.now() + deadlineMs;
   for (;;) {
@@ -77,7 +81,11 @@ describeWithRedisServer('Redis outage', () => {
         await sleep(5);
         handled.push(event.event_id);
       };
-      app = await listen(express().use(vobizWebhook({ secret: SECRET, dedupe, leaseMs: LEASE_MS, logger: false, on: { '*': slowHandler } })));
+      app = await listen(
+        express().use(
+          vobizWebhook({ secret: SECRET, dedupe, leaseMs: LEASE_MS, logger: false, on: { '*': slowHandler } }),
+        ),
+      );
     }, 30_000);
     afterAll(async () => {
       await app?.close();

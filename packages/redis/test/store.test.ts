@@ -22,12 +22,16 @@ const deliver = (receiver: Receiver, event: object) => {
 describe('redisDedupeStore options', () => {
   test('rejects a missing or unknown client with a message naming both supported clients', () => {
     expect(() => redisDedupeStore({} as never)).toThrow(/`client` is required/);
-    expect(() => redisDedupeStore({ client: { get: () => {} } as unknown as RedisClient })).toThrow(/ioredis client .* node-redis client/);
+    expect(() => redisDedupeStore({ client: { get: () => {} } as unknown as RedisClient })).toThrow(
+      /ioredis client .* node-redis client/,
+    );
   });
 
   test('rejects a node-redis cluster, whose sendCommand takes a different argument list', () => {
     const cluster = { sendCommand: async () => 'OK', isOpen: true, masters: [] };
-    expect(() => redisDedupeStore({ client: cluster as unknown as RedisClient })).toThrow(/cluster clients are not supported/);
+    expect(() => redisDedupeStore({ client: cluster as unknown as RedisClient })).toThrow(
+      /cluster clients are not supported/,
+    );
   });
 
   test('rejects a timeout that is not a positive number or false', () => {
@@ -195,7 +199,12 @@ describeWithRedis('redisDedupeStore on a real Redis', () => {
     test('two receivers sharing the store: one handles, a copy to the other is a duplicate 200', async () => {
       const handled: string[] = [];
       const receiverOn = async (store: DedupeStore) =>
-        createReceiver({ secret: SECRET, dedupe: store, on: { '*': (event) => void handled.push(event.event_id) }, logger: false });
+        createReceiver({
+          secret: SECRET,
+          dedupe: store,
+          on: { '*': (event) => void handled.push(event.event_id) },
+          logger: false,
+        });
       const a = await receiverOn(redisDedupeStore({ client: await makeClient(), prefix: keyPrefix }));
       const b = await receiverOn(redisDedupeStore({ client: await makeClient(), prefix: keyPrefix }));
       const event = createTestEvent('message.status', { status: 'read' });

@@ -1,4 +1,11 @@
-import { memoryDedupeStore, messagesOf, statusesOf, type DedupeStore, type VobizEvent, type InlineOptions, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  memoryDedupeStore,
+  messagesOf,
+  statusesOf,
+  type DedupeStore,
+  type VobizEvent,
+  type InlineOptions,
+} from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
 
@@ -15,7 +22,10 @@ const HOUR = 60 * 60 * 1000;
 
 /** A signed POST of an event (or exact raw bytes), as Vobiz sends it. */
 export function delivery(input: object | string | Uint8Array, secret = SECRET): DeliveryRequest {
-  const signed = typeof input === 'string' || input instanceof Uint8Array ? signedRequest(input, secret) : signedRequest(input, secret);
+  const signed =
+    typeof input === 'string' || input instanceof Uint8Array
+      ? signedRequest(input, secret)
+      : signedRequest(input, secret);
   return { method: 'POST', headers: { ...signed.headers }, body: signed.body };
 }
 
@@ -62,7 +72,8 @@ function recordingStore(overrides: Partial<DedupeStore> = {}): DedupeStore & { c
     calls,
     claim: (key, leaseMs, token) => (calls.push(`claim ${key}`), (overrides.claim ?? inner.claim)(key, leaseMs, token)),
     complete: (key, ttlMs, token) => (
-      calls.push(`complete ${key}`), (overrides.complete ?? inner.complete)(key, ttlMs, token)
+      calls.push(`complete ${key}`),
+      (overrides.complete ?? inner.complete)(key, ttlMs, token)
     ),
     release: (key, token) => (calls.push(`release ${key}`), (overrides.release ?? inner.release)(key, token)),
   };
@@ -173,7 +184,8 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           situation: 'the signature header is missing',
           status: 401,
           code: 'missing_signature',
-          request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': undefined }),
+          request: () =>
+            withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': undefined }),
         },
         {
           situation: 'the signature header is empty',
@@ -191,7 +203,8 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           situation: 'the signature is malformed (not 64 hex digits)',
           status: 401,
           code: 'invalid_signature',
-          request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': 'sha256=zz' }),
+          request: () =>
+            withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': 'sha256=zz' }),
         },
         {
           situation: 'the body was tampered with after signing',
@@ -220,7 +233,9 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           status: 415,
           code: 'unsupported_media_type',
           request: () =>
-            withHeaders(delivery(createTestEvent('message.inbound')), { 'content-type': 'application/x-www-form-urlencoded' }),
+            withHeaders(delivery(createTestEvent('message.inbound')), {
+              'content-type': 'application/x-www-form-urlencoded',
+            }),
         },
         {
           situation: 'the body is not JSON (but correctly signed)',
@@ -259,26 +274,36 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           situation: 'X-Webhook-Event differs from event_type',
           status: 400,
           code: 'event_type_mismatch',
-          request: () => withHeaders(delivery(createTestEvent('message.status')), { 'x-webhook-event': 'message.inbound' }),
+          request: () =>
+            withHeaders(delivery(createTestEvent('message.status')), { 'x-webhook-event': 'message.inbound' }),
         },
         {
           situation: 'occurred_at is older than maxEventAgeMs (48 h by default)',
           status: 400,
           code: 'stale_event',
-          request: () => delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 49 * HOUR).toISOString() })),
+          request: () =>
+            delivery(
+              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 49 * HOUR).toISOString() }),
+            ),
         },
         {
           situation: 'occurred_at is older than a custom maxEventAgeMs',
           status: 400,
           code: 'stale_event',
           options: { maxEventAgeMs: HOUR },
-          request: () => delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 2 * HOUR).toISOString() })),
+          request: () =>
+            delivery(
+              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 2 * HOUR).toISOString() }),
+            ),
         },
         {
           situation: 'occurred_at is more than 5 minutes in the future',
           status: 400,
           code: 'stale_event',
-          request: () => delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() + 10 * 60_000).toISOString() })),
+          request: () =>
+            delivery(
+              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() + 10 * 60_000).toISOString() }),
+            ),
         },
         {
           situation: 'a handler throws',
@@ -377,7 +402,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           complete: (key, ttlMs, token) => inner.complete(key, ttlMs, token),
           release: (key, token) => inner.release(key, token),
         };
-        const t = await target({ dedupe: store, on: { 'message.inbound': (event) => void calls.push(event.event_id) } });
+        const t = await target({
+          dedupe: store,
+          on: { 'message.inbound': (event) => void calls.push(event.event_id) },
+        });
         const event = createTestEvent('message.inbound');
         expectRefusal(await t.send(delivery(event)), 503, 'store_unavailable');
         expect(calls).toEqual([]);
@@ -398,7 +426,11 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it('a missing signature over invalid JSON is 401 missing_signature', async () => {
         const t = await target();
-        expectRefusal(await t.send(withHeaders(delivery(notJson), { 'x-webhook-signature': undefined })), 401, 'missing_signature');
+        expectRefusal(
+          await t.send(withHeaders(delivery(notJson), { 'x-webhook-signature': undefined })),
+          401,
+          'missing_signature',
+        );
       });
 
       it('a bad signature over an invalid envelope is 401, not 400', async () => {
@@ -408,25 +440,39 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it('a bad signature with a mismatched X-Webhook-Event is 401, not 400', async () => {
         const t = await target();
-        const request = withHeaders(delivery(createTestEvent('message.inbound'), OTHER_SECRET), { 'x-webhook-event': 'call.connect' });
+        const request = withHeaders(delivery(createTestEvent('message.inbound'), OTHER_SECRET), {
+          'x-webhook-event': 'call.connect',
+        });
         expectRefusal(await t.send(request), 401, 'invalid_signature');
       });
 
       it('413 comes before the signature: an oversized unsigned body is 413', async () => {
         const t = await target({ maxBodyBytes: 256 });
         const body = JSON.stringify({ padding: 'x'.repeat(2_000) });
-        expectRefusal(await t.send({ method: 'POST', headers: { 'content-type': 'application/json' }, body }), 413, 'payload_too_large');
+        expectRefusal(
+          await t.send({ method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+          413,
+          'payload_too_large',
+        );
       });
 
       it('415 comes before the signature and the size limit', async () => {
         const t = await target({ maxBodyBytes: 256 });
         const body = 'x'.repeat(2_000);
-        expectRefusal(await t.send({ method: 'POST', headers: { 'content-type': 'text/plain' }, body }), 415, 'unsupported_media_type');
+        expectRefusal(
+          await t.send({ method: 'POST', headers: { 'content-type': 'text/plain' }, body }),
+          415,
+          'unsupported_media_type',
+        );
       });
 
       it('405 comes before everything else', async () => {
         const t = await target({ maxBodyBytes: 256 });
-        const response = await t.send({ method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(2_000) });
+        const response = await t.send({
+          method: 'PUT',
+          headers: { 'content-type': 'text/plain' },
+          body: 'x'.repeat(2_000),
+        });
         expectRefusal(response, 405, 'method_not_allowed');
       });
 
@@ -490,7 +536,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it('never refuses a signed payload for its content: the handler gets it as sent, the departure is logged once', async () => {
         const warnings: string[] = [];
-        const logger = { warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')), error: () => undefined };
+        const logger = {
+          warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')),
+          error: () => undefined,
+        };
         const { target: t, seen } = await recordingTarget({ logger });
         const odd = {
           object: 'whatsapp_business_account',
@@ -503,7 +552,12 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
                   value: {
                     messages: [
                       { id: 'wamid.a', from: '1', timestamp: 1700000000, type: 'text', text: { body: 'numeric time' } },
-                      { from: '1', timestamp: '1700000001', type: 'document', document: { mime_type: 'application/pdf' } },
+                      {
+                        from: '1',
+                        timestamp: '1700000001',
+                        type: 'document',
+                        document: { mime_type: 'application/pdf' },
+                      },
                       { id: 'wamid.c', from: '1', timestamp: '1700000002', context: null, contacts: [{ name: null }] },
                     ],
                   },
@@ -512,7 +566,8 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
             },
           ],
         };
-        for (let i = 0; i < 3; i++) expectOk(await t.send(delivery(createTestEvent('message.inbound', { payload: odd }))));
+        for (let i = 0; i < 3; i++)
+          expectOk(await t.send(delivery(createTestEvent('message.inbound', { payload: odd }))));
         // Each delivery reaches 'message.inbound' and then '*'.
         expect(seen.map((entry) => entry.key)).toEqual(Array(3).fill(['message.inbound', '*']).flat());
         expect(seen[0]?.event.payload).toEqual(odd);
@@ -558,8 +613,14 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         const payload = {
           object: 'whatsapp_business_account',
           entry: [
-            { id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, messages: [a, b] } }] },
-            { id: '102290129340399', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, messages: [c] } }] },
+            {
+              id: '102290129340398',
+              changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, messages: [a, b] } }],
+            },
+            {
+              id: '102290129340399',
+              changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata, messages: [c] } }],
+            },
           ],
         };
         expectOk(await t.send(delivery(createTestEvent('message.inbound', { payload }))));
@@ -582,7 +643,9 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it("accepts an unknown event type and routes it to '*' only", async () => {
         const { target: t, seen } = await recordingTarget();
-        const event = createTestEvent('template.category_update', { payload: { template_id: 42, new_category: 'UTILITY' } });
+        const event = createTestEvent('template.category_update', {
+          payload: { template_id: 42, new_category: 'UTILITY' },
+        });
         expectOk(await t.send(delivery(event)));
         expect(seen.map((entry) => entry.key)).toEqual(['*']);
         expect(seen[0]?.event.payload).toEqual({ template_id: 42, new_category: 'UTILITY' });
@@ -601,7 +664,9 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it('verifies a body with emoji and accents byte for byte, and the handler reads them intact', async () => {
         const texts: Array<string | undefined> = [];
-        const t = await target({ on: { 'message.inbound': (event) => void texts.push(messagesOf(event)[0]?.text?.body) } });
+        const t = await target({
+          on: { 'message.inbound': (event) => void texts.push(messagesOf(event)[0]?.text?.body) },
+        });
         const event = createTestEvent('message.inbound', { shape: 'value' });
         const payload = event.payload as { messages: Array<{ text: { body: string } }> };
         payload.messages[0]!.text.body = 'Olá 👋🏽 ¿Qué tal? Málaga, São Paulo, Zürich, 北京, ñandú';
@@ -611,10 +676,15 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
 
       it('verifies the escaped-unicode form Meta signs (\\u00e1), without re-serializing it', async () => {
         const texts: Array<string | undefined> = [];
-        const t = await target({ on: { 'message.inbound': (event) => void texts.push(messagesOf(event)[0]?.text?.body) } });
+        const t = await target({
+          on: { 'message.inbound': (event) => void texts.push(messagesOf(event)[0]?.text?.body) },
+        });
         const event = createTestEvent('message.inbound', { shape: 'value' });
         (event.payload as { messages: Array<{ text: { body: string } }> }).messages[0]!.text.body = 'Málaga 👋';
-        const escaped = JSON.stringify(event).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        const escaped = JSON.stringify(event).replace(
+          /[\u0080-\uffff]/g,
+          (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
         expect(escaped).not.toMatch(/[^\x00-\x7f]/);
         expectOk(await t.send(delivery(escaped)));
         expect(texts).toEqual(['Málaga 👋']);
@@ -632,7 +702,9 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
       it("runs the specific handler, then 'call.*', then '*'", async () => {
         const started: string[] = [];
         const record = (key: string) => () => void started.push(key);
-        const t = await target({ on: { '*': record('*'), 'call.*': record('call.*'), 'call.connect': record('call.connect') } });
+        const t = await target({
+          on: { '*': record('*'), 'call.*': record('call.*'), 'call.connect': record('call.connect') },
+        });
         expectOk(await t.send(delivery(createTestEvent('call.connect'))));
         expect(started).toEqual(['call.connect', 'call.*', '*']);
       });
@@ -709,7 +781,9 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         const request = delivery(event);
         const responses = await Promise.all(Array.from({ length: 50 }, () => t.send(request)));
         expect(calls).toBe(1);
-        const handled = responses.filter((r) => r.status === 200 && r.body?.ok === true && r.body.duplicate === undefined);
+        const handled = responses.filter(
+          (r) => r.status === 200 && r.body?.ok === true && r.body.duplicate === undefined,
+        );
         expect(handled).toHaveLength(1);
         for (const response of responses) {
           if (response === handled[0]) continue;
@@ -773,7 +847,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
       it('dedupeKey dedupes by content: the same status of the same wamid under two event ids', async () => {
         let calls = 0;
         const t = await target({
-          dedupeKey: (event) => statusesOf(event).map((s) => `${s.id}:${s.status}`).join('|') || event.event_id,
+          dedupeKey: (event) =>
+            statusesOf(event)
+              .map((s) => `${s.id}:${s.status}`)
+              .join('|') || event.event_id,
           on: { 'message.status': () => void calls++ },
         });
         const first = createTestEvent('message.status', { status: 'read' });
@@ -789,13 +866,19 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         const event = createTestEvent('message.inbound');
         expectOk(await t.send(delivery(event)));
         expectOk(await t.send(delivery(event)), true);
-        expect(store.calls).toEqual([`claim ${event.event_id}`, `complete ${event.event_id}`, `claim ${event.event_id}`]);
+        expect(store.calls).toEqual([
+          `claim ${event.event_id}`,
+          `complete ${event.event_id}`,
+          `claim ${event.event_id}`,
+        ]);
       });
     });
 
     describe('secrets', () => {
       it('during a rotation either of two secrets verifies, and a third does not', async () => {
-        const { target: t, seen } = await recordingTarget({ secret: ['whsec_old_rotation_1111', 'whsec_new_rotation_2222'] });
+        const { target: t, seen } = await recordingTarget({
+          secret: ['whsec_old_rotation_1111', 'whsec_new_rotation_2222'],
+        });
         expectOk(await t.send(delivery(createTestEvent('message.inbound'), 'whsec_old_rotation_1111')));
         expectOk(await t.send(delivery(createTestEvent('message.inbound'), 'whsec_new_rotation_2222')));
         expectRefusal(await t.send(delivery(createTestEvent('message.inbound'), SECRET)), 401, 'invalid_signature');
@@ -806,7 +889,10 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         const lines: string[] = [];
         const logger = {
           warn: (...args: unknown[]) => void lines.push(args.map(String).join(' ')),
-          error: (...args: unknown[]) => void lines.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' ')),
+          error: (...args: unknown[]) =>
+            void lines.push(
+              args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '),
+            ),
         };
         const t = await target({ logger, on: { 'message.inbound': () => Promise.reject(new Error('handler down')) } });
         const answers = [

@@ -23,14 +23,17 @@ const CORE_BUILD = join(coreDir, 'dist', 'index.js');
  * run of this file alone), both are built once here.
  */
 export function ensureBuiltBin(): void {
-  const fresh = (built: string, dir: string) => existsSync(built) && statSync(built).mtimeMs >= newestSource(join(dir, 'src'));
+  const fresh = (built: string, dir: string) =>
+    existsSync(built) && statSync(built).mtimeMs >= newestSource(join(dir, 'src'));
   if (fresh(BIN, packageDir) && fresh(CORE_BUILD, coreDir)) return;
   try {
     const filters = ['--filter', '@vobiz-webhooks/core', '--filter', '@vobiz-webhooks/cli'];
     execFileSync('pnpm', [...filters, 'build'], { cwd: packageDir, stdio: 'pipe', timeout: 180_000 });
   } catch (error) {
     const output = String((error as { stderr?: Buffer }).stderr ?? error);
-    throw new Error(`packages/cli/dist/cli.js is missing or stale and the build failed; run \`pnpm build\` first.\n${output}`);
+    throw new Error(
+      `packages/cli/dist/cli.js is missing or stale and the build failed; run \`pnpm build\` first.\n${output}`,
+    );
   }
 }
 
@@ -41,7 +44,10 @@ export interface BinRun {
 }
 
 /** Runs `node dist/cli.js ...args` to completion. The secret variable is unset unless given. */
-export function runBin(args: string[], options: { env?: Record<string, string>; stdin?: string | Buffer } = {}): Promise<BinRun> {
+export function runBin(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string | Buffer } = {},
+): Promise<BinRun> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
     if (options.env?.VOBIZ_WEBHOOK_SECRET === undefined) delete env.VOBIZ_WEBHOOK_SECRET;
@@ -65,7 +71,10 @@ export interface RunningBin {
 }
 
 export function startBin(args: string[], env: Record<string, string> = {}): RunningBin {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];
   const notify = () => waiters.splice(0).forEach((wake) => wake());
@@ -79,7 +88,8 @@ export function startBin(args: string[], env: Record<string, string> = {}): Runn
       for (;;) {
         const match = out[stream].match(pattern);
         if (match) return match;
-        if (child.exitCode !== null) throw new Error(`the bin exited (${child.exitCode}) before printing ${pattern}:\n${out.stdout}${out.stderr}`);
+        if (child.exitCode !== null)
+          throw new Error(`the bin exited (${child.exitCode}) before printing ${pattern}:\n${out.stdout}${out.stderr}`);
         await new Promise<void>((wake) => waiters.push(wake));
       }
     },

@@ -4,5 +4,6 @@ import { nodeVerifier } from './signature';
 export const nodePlatform: Platform = {
   verifier: nodeVerifier,
   toBytes: (raw) => (typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw),
-  toText: (bytes) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8'),
+  toText: (bytes) =>
+    (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8'),
 };

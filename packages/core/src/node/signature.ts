@@ -5,7 +5,9 @@ import { decodeSignature } from '../signature-format';
 /** Lowercase hex HMAC-SHA256 of the exact bytes, as Vobiz puts it in `X-Webhook-Signature`. */
 export function signPayload(rawBody: string | Uint8Array, secret: string): string {
   const [key] = normalizeSecrets(secret);
-  return createHmac('sha256', key as string).update(rawBody).digest('hex');
+  return createHmac('sha256', key as string)
+    .update(rawBody)
+    .digest('hex');
 }
 
 /** A string key is the same key as its UTF-8 bytes; a KeyObject saves re-importing it on every request. */

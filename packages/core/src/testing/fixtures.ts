@@ -19,31 +19,61 @@ const media = (mime: string, sha: string) => ({
 /** One sample message object per WhatsApp message type. */
 export const sampleMessages = {
   text: { type: 'text', text: { body: 'Hola! ¿Tienen envío a Málaga? 🚚' } },
-  image: { type: 'image', image: { ...media('image/jpeg', 'u9V7kZ3sQd2cZcJ4QmN1YtRw8fBqK0pLx3sV6hT9aE0='), caption: 'Foto del pedido' } },
-  video: { type: 'video', video: { ...media('video/mp4', 'q2WfS6Yb3mN8cL1vK0xZ5rT7uH9jG4eD2aP6sF1oI3U='), caption: 'Unboxing' } },
-  audio: { type: 'audio', audio: { ...media('audio/ogg; codecs=opus', 'Zk8pQ1rT5vX9bN3mL7cJ2hG6fD0sA4eW8uY1iO5kP9M='), voice: true } },
+  image: {
+    type: 'image',
+    image: { ...media('image/jpeg', 'u9V7kZ3sQd2cZcJ4QmN1YtRw8fBqK0pLx3sV6hT9aE0='), caption: 'Foto del pedido' },
+  },
+  video: {
+    type: 'video',
+    video: { ...media('video/mp4', 'q2WfS6Yb3mN8cL1vK0xZ5rT7uH9jG4eD2aP6sF1oI3U='), caption: 'Unboxing' },
+  },
+  audio: {
+    type: 'audio',
+    audio: { ...media('audio/ogg; codecs=opus', 'Zk8pQ1rT5vX9bN3mL7cJ2hG6fD0sA4eW8uY1iO5kP9M='), voice: true },
+  },
   document: {
     type: 'document',
-    document: { ...media('application/pdf', 'M3nB7vC1xZ5lK9jH3gF7dS1aQ5wE9rT3yU7iO1pL5kJ='), filename: 'factura-0042.pdf', caption: 'Factura' },
+    document: {
+      ...media('application/pdf', 'M3nB7vC1xZ5lK9jH3gF7dS1aQ5wE9rT3yU7iO1pL5kJ='),
+      filename: 'factura-0042.pdf',
+      caption: 'Factura',
+    },
   },
-  sticker: { type: 'sticker', sticker: { ...media('image/webp', 'P0oI9uY8tR7eW6qA5sD4fG3hJ2kL1zX0cV9bN8mQ7wE='), animated: false } },
+  sticker: {
+    type: 'sticker',
+    sticker: { ...media('image/webp', 'P0oI9uY8tR7eW6qA5sD4fG3hJ2kL1zX0cV9bN8mQ7wE='), animated: false },
+  },
   location: {
     type: 'location',
     location: { latitude: 36.7213, longitude: -4.4214, name: 'Oficina Málaga', address: 'Calle Larios 1, Málaga' },
   },
   contacts: {
     type: 'contacts',
-    contacts: [{ name: { formatted_name: 'Ana García', first_name: 'Ana' }, phones: [{ phone: '+34 600 000 000', wa_id: '34600000000', type: 'CELL' }] }],
+    contacts: [
+      {
+        name: { formatted_name: 'Ana García', first_name: 'Ana' },
+        phones: [{ phone: '+34 600 000 000', wa_id: '34600000000', type: 'CELL' }],
+      },
+    ],
   },
   button: { type: 'button', button: { payload: 'CONFIRM_ORDER_42', text: 'Confirmar' } },
-  interactive: { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes-42', title: 'Sí' } } },
+  interactive: {
+    type: 'interactive',
+    interactive: { type: 'button_reply', button_reply: { id: 'yes-42', title: 'Sí' } },
+  },
   list_reply: {
     type: 'interactive',
-    interactive: { type: 'list_reply', list_reply: { id: 'slot-10am', title: '10:00', description: 'Mañana por la mañana' } },
+    interactive: {
+      type: 'list_reply',
+      list_reply: { id: 'slot-10am', title: '10:00', description: 'Mañana por la mañana' },
+    },
   },
   nfm_reply: {
     type: 'interactive',
-    interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{"flow_token":"abc","rating":"5"}', body: 'Sent', name: 'flow' } },
+    interactive: {
+      type: 'nfm_reply',
+      nfm_reply: { response_json: '{"flow_token":"abc","rating":"5"}', body: 'Sent', name: 'flow' },
+    },
   },
   reaction: { type: 'reaction', reaction: { message_id: wamid(7), emoji: '👍' } },
   order: {
@@ -54,10 +84,20 @@ export const sampleMessages = {
       product_items: [{ product_retailer_id: 'SKU-42', quantity: 2, item_price: 19.9, currency: 'EUR' }],
     },
   },
-  system: { type: 'system', system: { body: 'User changed number', wa_id: '16505550000', type: 'user_changed_number' } },
+  system: {
+    type: 'system',
+    system: { body: 'User changed number', wa_id: '16505550000', type: 'user_changed_number' },
+  },
   unsupported: {
     type: 'unsupported',
-    errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+    errors: [
+      {
+        code: 131051,
+        title: 'Message type unknown',
+        message: 'Message type unknown',
+        error_data: { details: 'Message type is currently not supported.' },
+      },
+    ],
   },
   request_welcome: { type: 'request_welcome' },
 } as const satisfies Record<string, Omit<Message, 'id' | 'timestamp' | 'from'>>;
@@ -86,14 +126,26 @@ export function sampleStatus(status: string, n: number, timestamp: string): Stat
       status,
       timestamp,
       recipient_id: TEST_CUSTOMER,
-      errors: [{ code: 131049, title: 'Meta chose not to deliver.', message: 'This message was not delivered to maintain healthy ecosystem engagement.' }],
+      errors: [
+        {
+          code: 131049,
+          title: 'Meta chose not to deliver.',
+          message: 'This message was not delivered to maintain healthy ecosystem engagement.',
+        },
+      ],
     };
   }
   return base;
 }
 
 export function sampleCall(event: string, timestamp: string): Call & { id: string } {
-  const base = { id: 'wacid.HBgLMTY1MDU1NTEyMzQVAgARGBIyRkE5OTc2QjUxMjM0NUE2AA==', from: TEST_CUSTOMER, to: TEST_DISPLAY_NUMBER, event, timestamp };
+  const base = {
+    id: 'wacid.HBgLMTY1MDU1NTEyMzQVAgARGBIyRkE5OTc2QjUxMjM0NUE2AA==',
+    from: TEST_CUSTOMER,
+    to: TEST_DISPLAY_NUMBER,
+    event,
+    timestamp,
+  };
   if (event === 'connect') {
     return {
       ...base,
@@ -104,7 +156,14 @@ export function sampleCall(event: string, timestamp: string): Call & { id: strin
   }
   if (event === 'terminate') {
     const start = Number(timestamp) - 95;
-    return { ...base, direction: 'USER_INITIATED', status: 'COMPLETED', start_time: String(start), end_time: timestamp, duration: 95 };
+    return {
+      ...base,
+      direction: 'USER_INITIATED',
+      status: 'COMPLETED',
+      start_time: String(start),
+      end_time: timestamp,
+      duration: 95,
+    };
   }
   return { ...base, direction: 'USER_INITIATED' };
 }

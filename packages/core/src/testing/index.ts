@@ -42,7 +42,11 @@ function value(type: string, options: TestEventOptions, timestamp: string): Chan
     };
   }
   if (type === 'message.status') {
-    return { messaging_product: 'whatsapp', metadata, statuses: [sampleStatus(options.status ?? 'delivered', n, timestamp)] };
+    return {
+      messaging_product: 'whatsapp',
+      metadata,
+      statuses: [sampleStatus(options.status ?? 'delivered', n, timestamp)],
+    };
   }
   const callEvent = type.slice('call.'.length);
   if (callEvent === 'status_change') {
@@ -50,13 +54,19 @@ function value(type: string, options: TestEventOptions, timestamp: string): Chan
     return {
       messaging_product: 'whatsapp',
       metadata,
-      statuses: [{ id: sampleCall(callEvent, timestamp).id, type: 'call', status, timestamp, recipient_id: '16505551234' }],
+      statuses: [
+        { id: sampleCall(callEvent, timestamp).id, type: 'call', status, timestamp, recipient_id: '16505551234' },
+      ],
     };
   }
   return { messaging_product: 'whatsapp', metadata, calls: [sampleCall(callEvent, timestamp)] };
 }
 
-function payloadFor(type: string, options: TestEventOptions, timestamp: string): WhatsAppPayload | Record<string, unknown> {
+function payloadFor(
+  type: string,
+  options: TestEventOptions,
+  timestamp: string,
+): WhatsAppPayload | Record<string, unknown> {
   if (type !== 'message.inbound' && type !== 'message.status' && !type.startsWith('call.')) {
     return { note: 'an event type this library does not know yet', sample: true };
   }

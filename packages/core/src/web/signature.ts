@@ -26,7 +26,9 @@ export function webVerifier(secrets: readonly string[]): (body: Uint8Array, sign
     const given = decodeSignature(signature);
     // crypto.subtle.verify compares in constant time; a malformed header is checked the same way.
     const results = await Promise.all(
-      (await keys).map((key) => crypto.subtle.verify('HMAC', key, given.bytes as Uint8Array<ArrayBuffer>, bytesOf(body))),
+      (await keys).map((key) =>
+        crypto.subtle.verify('HMAC', key, given.bytes as Uint8Array<ArrayBuffer>, bytesOf(body)),
+      ),
     );
     return results.includes(true) && given.wellFormed;
   };

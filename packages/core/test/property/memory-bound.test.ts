@@ -11,13 +11,22 @@ const MAX_ENTRIES = 500;
 function deliveryFor(eventId: string) {
   const body = JSON.stringify(createTestEvent('message.status', { event_id: eventId }));
   const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-  return { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, rawBody: body };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-webhook-signature': signature },
+    rawBody: body,
+  };
 }
 
 test('20,000 unique events keep the store at maxEntries; recent copies stay duplicates, evicted ones are handled again', async () => {
   const store = memoryDedupeStore({ maxEntries: MAX_ENTRIES });
   const handled: string[] = [];
-  const receiver = createReceiver({ secret: SECRET, dedupe: store, logger: false, on: { '*': (event) => void handled.push(event.event_id) } });
+  const receiver = createReceiver({
+    secret: SECRET,
+    dedupe: store,
+    logger: false,
+    on: { '*': (event) => void handled.push(event.event_id) },
+  });
 
   let largest = 0;
   for (let i = 0; i < 20_000; i++) {
@@ -46,11 +55,21 @@ test('refused deliveries (forged, malformed, stale) never take a place in the st
   const receiver = createReceiver({ secret: SECRET, dedupe: store, logger: false, on: { '*': () => undefined } });
   for (let i = 0; i < 2_000; i++) {
     const { headers, rawBody } = deliveryFor(`forged-${i}`);
-    const forged = await receiver.receive({ method: 'POST', headers: { ...headers, 'x-webhook-signature': 'f'.repeat(64) }, rawBody });
+    const forged = await receiver.receive({
+      method: 'POST',
+      headers: { ...headers, 'x-webhook-signature': 'f'.repeat(64) },
+      rawBody,
+    });
     expect(forged.status).toBe(401);
-    const stale = JSON.stringify(createTestEvent('message.inbound', { event_id: `stale-${i}`, occurred_at: '2020-01-01T00:00:00Z' }));
+    const stale = JSON.stringify(
+      createTestEvent('message.inbound', { event_id: `stale-${i}`, occurred_at: '2020-01-01T00:00:00Z' }),
+    );
     const staleSigned = createHmac('sha256', SECRET).update(stale).digest('hex');
-    const old = await receiver.receive({ method: 'POST', headers: { 'x-webhook-signature': staleSigned }, rawBody: stale });
+    const old = await receiver.receive({
+      method: 'POST',
+      headers: { 'x-webhook-signature': staleSigned },
+      rawBody: stale,
+    });
     expect([old.status, old.error?.code]).toEqual([400, 'stale_event']);
   }
   expect(store.size).toBe(0);

@@ -1,7 +1,20 @@
 import fc from 'fast-check';
-import { VobizWebhookError, createReceiver, memoryDedupeStore, type ReceiveRequest, type VobizEvent } from '@vobiz-webhooks/core';
+import {
+  VobizWebhookError,
+  createReceiver,
+  memoryDedupeStore,
+  type ReceiveRequest,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb, type HostileCase } from '@vobiz-webhooks/test-suites';
+import {
+  FUZZ_SECRET,
+  MAX_BODY_BYTES,
+  checkOutcome,
+  errorCodeOf,
+  hostileCaseArb,
+  type HostileCase,
+} from '@vobiz-webhooks/test-suites';
 import { fuzzRuns, fuzzTimeout } from '@vobiz-webhooks/test-suites';
 
 // Volume lives here: the core receiver driven directly (no HTTP), so 10,000 hostile
@@ -55,7 +68,11 @@ describe('createReceiver under hostile deliveries', () => {
       await fc.assert(
         fc.asyncProperty(hostileCaseArb(), rawBodyShapeArb, async (hostile, shape) => {
           handled.length = 0;
-          const result = await receiver.receive({ method: hostile.method, headers: hostile.headers, rawBody: rawBodyOf(hostile, shape) });
+          const result = await receiver.receive({
+            method: hostile.method,
+            headers: hostile.headers,
+            rawBody: rawBodyOf(hostile, shape),
+          });
           expect(result.headers['content-type']).toBe('application/json; charset=utf-8');
           const parsed = JSON.parse(result.body) as { ok: boolean };
           expect(parsed.ok).toBe(result.status === 200);
@@ -73,7 +90,11 @@ describe('createReceiver under hostile deliveries', () => {
     const { receiver } = makeReceiver();
     await fc.assert(
       fc.asyncProperty(hostileCaseArb(), async (hostile) => {
-        const result = await receiver.receive({ method: hostile.method, headers: hostile.headers, rawBody: hostile.body });
+        const result = await receiver.receive({
+          method: hostile.method,
+          headers: hostile.headers,
+          rawBody: hostile.body,
+        });
         expect(result.body).not.toContain(FUZZ_SECRET);
         const signature = hostile.headers['x-webhook-signature'];
         if (typeof signature === 'string' && signature.length >= 16) expect(result.body).not.toContain(signature);
@@ -91,14 +112,26 @@ describe('createReceiver under hostile deliveries', () => {
       const lines: string[] = [];
       const handled: VobizEvent[] = [];
       const secrets = [FUZZ_SECRET, 'whsec_rotated_out_later'];
-      const capture = (...args: unknown[]) => void lines.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '));
-      const receiver = createReceiver({ secret: secrets, maxBodyBytes: MAX_BODY_BYTES, logger: { warn: capture, error: capture }, on: { '*': (event) => void handled.push(event) } });
+      const capture = (...args: unknown[]) =>
+        void lines.push(
+          args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack}` : String(arg))).join(' '),
+        );
+      const receiver = createReceiver({
+        secret: secrets,
+        maxBodyBytes: MAX_BODY_BYTES,
+        logger: { warn: capture, error: capture },
+        on: { '*': (event) => void handled.push(event) },
+      });
       expect(process.env.NODE_ENV).not.toBe('production'); // Jest sets 'test': diagnostics are on
       await fc.assert(
         fc.asyncProperty(hostileCaseArb(), async (hostile) => {
           handled.length = 0;
           lines.length = 0;
-          const result = await receiver.receive({ method: hostile.method, headers: hostile.headers, rawBody: hostile.body });
+          const result = await receiver.receive({
+            method: hostile.method,
+            headers: hostile.headers,
+            rawBody: hostile.body,
+          });
           const duplicate = result.body === '{"ok":true,"duplicate":true}';
           checkOutcome(hostile, { status: result.status, code: errorCodeOf(result.body), handled, duplicate });
           for (const line of lines) for (const secret of secrets) expect(line).not.toContain(secret);
@@ -112,7 +145,10 @@ describe('createReceiver under hostile deliveries', () => {
   test('a body parsed with __proto__ keys neither pollutes Object.prototype nor reaches the handler as an inherited field', async () => {
     const { receiver, handled } = makeReceiver();
     const base = createTestEvent('order.created');
-    const json = JSON.stringify(base).replace('"payload":{', '"payload":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},');
+    const json = JSON.stringify(base).replace(
+      '"payload":{',
+      '"payload":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},',
+    );
     const { body, headers } = signedRequest(json, FUZZ_SECRET);
     const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
     expect(result.status).toBe(200);
@@ -127,8 +163,16 @@ describe('createReceiver under hostile deliveries', () => {
     const { receiver, handled } = makeReceiver();
     const { body, headers } = signedRequest(createTestEvent('message.inbound'), FUZZ_SECRET);
     const signature = headers['x-webhook-signature'];
-    for (const twice of [[signature, signature], ['0'.repeat(64), signature], [signature, 'f'.repeat(64)]]) {
-      const result = await receiver.receive({ method: 'POST', headers: { ...headers, 'x-webhook-signature': twice }, rawBody: body });
+    for (const twice of [
+      [signature, signature],
+      ['0'.repeat(64), signature],
+      [signature, 'f'.repeat(64)],
+    ]) {
+      const result = await receiver.receive({
+        method: 'POST',
+        headers: { ...headers, 'x-webhook-signature': twice },
+        rawBody: body,
+      });
       expect([result.status, errorCodeOf(result.body)]).toEqual([401, 'invalid_signature']);
     }
     expect(handled).toHaveLength(0);
@@ -139,7 +183,11 @@ describe('createReceiver under hostile deliveries', () => {
     const reader = jest.fn(async () => new Uint8Array(0));
     const result = await receiver.receive({
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': String(MAX_BODY_BYTES + 1), 'x-webhook-signature': 'a'.repeat(64) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(MAX_BODY_BYTES + 1),
+        'x-webhook-signature': 'a'.repeat(64),
+      },
       rawBody: reader,
     });
     expect([result.status, errorCodeOf(result.body)]).toEqual([413, 'payload_too_large']);
@@ -149,7 +197,12 @@ describe('createReceiver under hostile deliveries', () => {
   test('signed deliveries of every kind with a fresh event id are handled exactly once, copies are duplicates', async () => {
     const store = memoryDedupeStore({ maxEntries: 50 });
     const handled: string[] = [];
-    const receiver = createReceiver({ secret: FUZZ_SECRET, logger: false, dedupe: store, on: { '*': (event) => void handled.push(event.event_id) } });
+    const receiver = createReceiver({
+      secret: FUZZ_SECRET,
+      logger: false,
+      dedupe: store,
+      on: { '*': (event) => void handled.push(event.event_id) },
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('message.inbound', 'message.status', 'call.connect', 'call.terminate', 'some.future_type'),
@@ -158,7 +211,8 @@ describe('createReceiver under hostile deliveries', () => {
           handled.length = 0;
           const { body, headers } = signedRequest(createTestEvent(type), FUZZ_SECRET);
           const answers: string[] = [];
-          for (let i = 0; i < copies; i++) answers.push((await receiver.receive({ method: 'POST', headers, rawBody: body })).body);
+          for (let i = 0; i < copies; i++)
+            answers.push((await receiver.receive({ method: 'POST', headers, rawBody: body })).body);
           expect(handled).toHaveLength(1);
           expect(answers).toEqual(['{"ok":true}', ...Array(copies - 1).fill('{"ok":true,"duplicate":true}')]);
           expect(store.size).toBeLessThanOrEqual(50);

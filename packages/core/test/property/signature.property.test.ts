@@ -8,7 +8,9 @@ import { fuzzRuns, fuzzTimeout } from '@vobiz-webhooks/test-suites';
 const nodeCrypto = require('node:crypto') as typeof import('node:crypto');
 
 /** A secret as `normalizeSecrets` accepts it: non-empty, no surrounding whitespace. */
-const secretArb = fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme' }).filter((s) => s.length > 0 && s.trim() === s);
+const secretArb = fc
+  .string({ minLength: 1, maxLength: 64, unit: 'grapheme' })
+  .filter((s) => s.length > 0 && s.trim() === s);
 const bodyArb = fc.uint8Array({ maxLength: 2048 });
 
 /** Headers a sender could put in X-Webhook-Signature that are not 64 hex characters. */
@@ -76,14 +78,20 @@ describe('signPayload / verifySignature properties', () => {
     'changing any single character of the signature breaks it',
     async () => {
       await fc.assert(
-        fc.asyncProperty(bodyArb, secretArb, fc.nat({ max: 63 }), fc.integer({ min: 1, max: 15 }), async (body, secret, at, delta) => {
-          const signature = signPayload(body, secret);
-          const digit = parseInt(signature[at] as string, 16);
-          const changed = `${signature.slice(0, at)}${((digit + delta) % 16).toString(16)}${signature.slice(at + 1)}`;
-          expect(changed).not.toBe(signature);
-          expect(verifySignature(body, changed, secret)).toBe(false);
-          expect(await verifySignatureAsync(body, changed, secret)).toBe(false);
-        }),
+        fc.asyncProperty(
+          bodyArb,
+          secretArb,
+          fc.nat({ max: 63 }),
+          fc.integer({ min: 1, max: 15 }),
+          async (body, secret, at, delta) => {
+            const signature = signPayload(body, secret);
+            const digit = parseInt(signature[at] as string, 16);
+            const changed = `${signature.slice(0, at)}${((digit + delta) % 16).toString(16)}${signature.slice(at + 1)}`;
+            expect(changed).not.toBe(signature);
+            expect(verifySignature(body, changed, secret)).toBe(false);
+            expect(await verifySignatureAsync(body, changed, secret)).toBe(false);
+          },
+        ),
         { numRuns: fuzzRuns(1000) },
       );
     },
@@ -151,7 +159,14 @@ describe('constant-time comparison', () => {
       // One comparison per secret, always of two 32-byte buffers: no early return on length.
       comparisons[label] = spy.mock.calls.map(([a, b]) => [a.byteLength, b.byteLength]);
     }
-    for (const [label] of cases) expect([label, comparisons[label]]).toEqual([label, [[32, 32], [32, 32]]]);
+    for (const [label] of cases)
+      expect([label, comparisons[label]]).toEqual([
+        label,
+        [
+          [32, 32],
+          [32, 32],
+        ],
+      ]);
   });
 
   test('the Web Crypto twin calls crypto.subtle.verify once per secret for malformed signatures too', async () => {

@@ -11,7 +11,8 @@ export function receiverTarget(create: (options: VobizWebhookOptions) => Receive
     const receiver = create(options);
     return {
       async send({ method = 'POST', path = receiver.path, headers = {}, body = '' }): Promise<DeliveryResponse> {
-        if (!receiver.matchesPath(path.split('?')[0] as string)) return { status: 404, headers: {}, body: 'not the webhook path' };
+        if (!receiver.matchesPath(path.split('?')[0] as string))
+          return { status: 404, headers: {}, body: 'not the webhook path' };
         const result = await receiver.receive({ method, headers, rawBody: body });
         return { status: result.status, headers: result.headers, body: JSON.parse(result.body) };
       },

@@ -5,7 +5,13 @@ import express4 from 'express4';
 import request from 'supertest';
 import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { listen, type DeliveryRequest, type DeliveryResponse, type MakeTarget, type Target } from '@vobiz-webhooks/test-suites';
+import {
+  listen,
+  type DeliveryRequest,
+  type DeliveryResponse,
+  type MakeTarget,
+  type Target,
+} from '@vobiz-webhooks/test-suites';
 
 export { listen };
 
@@ -14,12 +20,17 @@ export const WEBHOOK_PATH = '/webhooks/vobiz';
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
 
 /** Sends one delivery through supertest, byte for byte, and reads the answer back. */
-export async function sendTo(server: Server, delivery: DeliveryRequest, defaultPath = WEBHOOK_PATH): Promise<DeliveryResponse> {
+export async function sendTo(
+  server: Server,
+  delivery: DeliveryRequest,
+  defaultPath = WEBHOOK_PATH,
+): Promise<DeliveryResponse> {
   const method = (delivery.method ?? 'POST').toLowerCase() as Method;
   let test = request(server)[method](delivery.path ?? defaultPath);
   for (const [name, value] of Object.entries(delivery.headers ?? {})) test = test.set(name, value);
   // Bytes as they are: by default superagent JSON-serializes bodies sent as JSON, Buffers included.
-  if (delivery.body !== undefined) test = test.serialize((body: unknown) => body as string).send(Buffer.from(delivery.body));
+  if (delivery.body !== undefined)
+    test = test.serialize((body: unknown) => body as string).send(Buffer.from(delivery.body));
   const response = await test;
   let body: unknown = response.text;
   try {

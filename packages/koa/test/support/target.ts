@@ -31,7 +31,10 @@ export function newKoaApp(version: KoaVersion): Koa {
 }
 
 /** Sends one request through supertest to a Koa app and returns it as the conformance suite reads it. */
-export async function deliver(app: KoaApp, { method = 'POST', path = DEFAULT_PATH, headers = {}, body }: DeliveryRequest): Promise<DeliveryResponse> {
+export async function deliver(
+  app: KoaApp,
+  { method = 'POST', path = DEFAULT_PATH, headers = {}, body }: DeliveryRequest,
+): Promise<DeliveryResponse> {
   let req = request(app.callback())[method.toLowerCase() as 'post'](path);
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   // Byte for byte: superagent would give a string a form content type, and JSON-encode a

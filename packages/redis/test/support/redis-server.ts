@@ -40,7 +40,10 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = proc;
     let output = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server on port ${port} did not start:\n${output}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`redis-server on port ${port} did not start:\n${output}`)),
+        20_000,
+      );
       proc.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) {

@@ -54,7 +54,10 @@ const wrongValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, false, 0, -1, 1e308, '', [], {}, [[]], { __proto__: null }),
   fc.string({ maxLength: 40 }),
   fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'id'), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'id'),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
 
 /** Every path to a value inside a JSON-like tree. */
@@ -143,8 +146,9 @@ const hugeArb = fc
     return JSON.stringify(event).replace(/"body":"[^"]*"/, `"body":${filler}`);
   });
 
-const bomArb = fc.tuple(validEventArb, fc.constantFrom('utf8-bom', 'utf16le', 'utf16le-bom', 'nul-suffix', 'trailing-junk')).map(
-  ([event, variant]): Uint8Array => {
+const bomArb = fc
+  .tuple(validEventArb, fc.constantFrom('utf8-bom', 'utf16le', 'utf16le-bom', 'nul-suffix', 'trailing-junk'))
+  .map(([event, variant]): Uint8Array => {
     const json = JSON.stringify(event);
     switch (variant) {
       case 'utf8-bom':
@@ -158,8 +162,7 @@ const bomArb = fc.tuple(validEventArb, fc.constantFrom('utf8-bom', 'utf16le', 'u
       default:
         return encoder.encode(`${json}}{"event_id":"second"}`);
     }
-  },
-);
+  });
 
 /** Replays and clock skew: events from outside the accepted window, or with odd timestamps. */
 const staleArb = fc
@@ -182,7 +185,13 @@ export const hostileBodyArb: fc.Arbitrary<{ kind: string; bytes: Uint8Array }> =
   { weight: 2, arbitrary: truncatedArb.map(asBytes('truncated-json')) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 4096 }).map((bytes) => ({ kind: 'random-bytes', bytes })) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 2000 }).map(asBytes('random-text')) },
-  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value) ?? 'null').map(asBytes('random-json')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .jsonValue({ maxDepth: 4 })
+      .map((value) => JSON.stringify(value) ?? 'null')
+      .map(asBytes('random-json')),
+  },
   { weight: 1, arbitrary: fc.constant('').map(asBytes('empty')) },
   { weight: 1, arbitrary: deepArb.map(asBytes('deep-nesting')) },
   { weight: 1, arbitrary: hugeArb.map(asBytes('huge-string')) },
@@ -341,8 +350,14 @@ export function hostileCaseArb({ http = false }: HostileCaseOptions = {}): fc.Ar
         // fast-check prints counterexamples with this: a 1 MiB body as a byte list helps nobody.
         [fc.toStringMethod]() {
           const text = Buffer.from(this.body).toString('utf8');
-          const preview = text.length > 300 ? `${text.slice(0, 150)}…(${this.body.byteLength} bytes)…${text.slice(-100)}` : text;
-          return JSON.stringify({ kind: this.kind, method: this.method, headers: abbreviate(this.headers), body: preview });
+          const preview =
+            text.length > 300 ? `${text.slice(0, 150)}…(${this.body.byteLength} bytes)…${text.slice(-100)}` : text;
+          return JSON.stringify({
+            kind: this.kind,
+            method: this.method,
+            headers: abbreviate(this.headers),
+            body: preview,
+          });
         },
       };
       return hostileCase;
@@ -351,7 +366,10 @@ export function hostileCaseArb({ http = false }: HostileCaseOptions = {}): fc.Ar
 
 const abbreviate = (headers: HostileCase['headers']) =>
   Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, [value].flat().map((v) => (v.length > 100 ? `${v.slice(0, 100)}…` : v))]),
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      [value].flat().map((v) => (v.length > 100 ? `${v.slice(0, 100)}…` : v)),
+    ]),
   );
 
 // ---------------------------------------------------------------- oracle
@@ -383,7 +401,10 @@ export function checkOutcome(hostile: HostileCase, outcome: Outcome): void {
   if (status >= 500) fail('answered 5xx to a hostile delivery');
   if (status === 431) {
     // Node's HTTP server refuses headers over --max-http-header-size (16 KiB) before any middleware runs.
-    const headerBytes = Object.entries(hostile.headers).reduce((sum, [name, value]) => sum + name.length + [value].flat().join().length, 0);
+    const headerBytes = Object.entries(hostile.headers).reduce(
+      (sum, [name, value]) => sum + name.length + [value].flat().join().length,
+      0,
+    );
     if (headerBytes <= 16 * 1024 || handled.length > 0) fail('431 for headers under the 16 KiB default');
     return;
   }
@@ -410,8 +431,12 @@ export function checkOutcome(hostile: HostileCase, outcome: Outcome): void {
     if (oversize) {
       if (code !== 'payload_too_large') fail('an oversized body was not answered 413');
     } else if (!hostile.verifies) {
-      if (code !== 'missing_signature' && code !== 'invalid_signature') fail('an unverified delivery was not answered 401');
-    } else if (status !== 200 && !['invalid_json', 'invalid_envelope', 'event_type_mismatch', 'stale_event'].includes(code as string)) {
+      if (code !== 'missing_signature' && code !== 'invalid_signature')
+        fail('an unverified delivery was not answered 401');
+    } else if (
+      status !== 200 &&
+      !['invalid_json', 'invalid_envelope', 'event_type_mismatch', 'stale_event'].includes(code as string)
+    ) {
       fail('signed junk was not answered 200 or a 400 code');
     }
   }
@@ -428,7 +453,8 @@ function checkTypedEvent(event: VobizEvent, fail: (why: string) => never): void 
   for (const field of ['event_id', 'event_type', 'account_id', 'occurred_at'] as const) {
     if (typeof event[field] !== 'string') fail(`handler got a non-string ${field}`);
   }
-  if (typeof event.payload !== 'object' || event.payload === null || Array.isArray(event.payload)) fail('handler got a non-object payload');
+  if (typeof event.payload !== 'object' || event.payload === null || Array.isArray(event.payload))
+    fail('handler got a non-object payload');
   if (Object.getPrototypeOf(event) !== Object.prototype || Object.getPrototypeOf(event.payload) !== Object.prototype) {
     fail("an event's prototype was replaced through __proto__");
   }

@@ -18,7 +18,11 @@ export interface HostileSuiteOptions {
  * never a 5xx or a throw out of the middleware, never a handler for an unverified
  * delivery, never a polluted prototype, signed junk answered with a listed 4xx code.
  */
-export function describeHostile(name: string, makeTarget: MakeTarget, { runs, timeoutMs = 90_000 }: HostileSuiteOptions): void {
+export function describeHostile(
+  name: string,
+  makeTarget: MakeTarget,
+  { runs, timeoutMs = 90_000 }: HostileSuiteOptions,
+): void {
   describe(`${name}: hostile deliveries`, () => {
     const handled: VobizEvent[] = [];
     let target: Target;

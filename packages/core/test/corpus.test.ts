@@ -1,16 +1,12 @@
-import {
-  callsOf,
-  contactsOf,
-  createReceiver,
-  errorsOf,
-  messageEchoesOf,
-  messagesOf,
-  statusesOf,
-  type Logger,
-  type VobizEvent,
-} from '@vobiz-webhooks/core';
+import { createReceiver, type Logger, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { changeValuesOf, corpus, type CorpusCounts, type CorpusEntry } from '@vobiz-webhooks/test-suites/corpus';
+import {
+  changeValuesOf,
+  corpus,
+  HELPERS,
+  type CorpusCounts,
+  type CorpusEntry,
+} from '@vobiz-webhooks/test-suites/corpus';
 
 // Every corpus payload, in every shape Vobiz may wrap it in, through the real receive
 // pipeline: accepted as sent, handed over untouched, and read back completely by the
@@ -21,14 +17,6 @@ const SECRET = 'whsec_corpus_5c1e9d02a7';
 
 type Found = Record<keyof CorpusCounts, unknown[]>;
 
-const HELPERS: Record<keyof CorpusCounts, (event: VobizEvent) => unknown[]> = {
-  messages: messagesOf,
-  statuses: statusesOf,
-  calls: callsOf,
-  contacts: contactsOf,
-  errors: errorsOf,
-  messageEchoes: messageEchoesOf,
-};
 const KEYS = Object.keys(HELPERS) as (keyof CorpusCounts)[];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

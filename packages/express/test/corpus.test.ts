@@ -1,32 +1,15 @@
 import express from 'express';
 import { vobizWebhook } from '@vobiz-webhooks/express';
-import {
-  callsOf,
-  contactsOf,
-  errorsOf,
-  messageEchoesOf,
-  messagesOf,
-  statusesOf,
-  type VobizEvent,
-} from '@vobiz-webhooks/core';
+import { type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import type { Target } from '@vobiz-webhooks/test-suites';
-import { corpus, type CorpusCounts } from '@vobiz-webhooks/test-suites/corpus';
+import { corpus, HELPERS } from '@vobiz-webhooks/test-suites/corpus';
 import { targetFor } from './support/target';
 
 // The payload corpus through the real Express middleware, over HTTP, byte for byte:
 // every Cloud API payload as the whole Meta object, and every on-premises body.
 
 const SECRET = 'whsec_corpus_express_3b7f10';
-
-const HELPERS: Record<keyof CorpusCounts, (event: VobizEvent) => unknown[]> = {
-  messages: messagesOf,
-  statuses: statusesOf,
-  calls: callsOf,
-  contacts: contactsOf,
-  errors: errorsOf,
-  messageEchoes: messageEchoesOf,
-};
 
 let target: Target;
 let seen: VobizEvent[] = [];

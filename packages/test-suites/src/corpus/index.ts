@@ -1,5 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  callsOf,
+  contactsOf,
+  errorsOf,
+  messageEchoesOf,
+  messagesOf,
+  statusesOf,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
 
 /*
  * Realistic WhatsApp webhook payloads, one JSON file each (README.md beside this file
@@ -154,3 +163,13 @@ export function changeValuesOf(entry: CorpusEntry): Record<string, unknown>[] {
   }
   return values;
 }
+
+/** The library helper each count is checked against. */
+export const HELPERS: Readonly<Record<keyof CorpusCounts, (event: VobizEvent) => unknown[]>> = {
+  messages: messagesOf,
+  statuses: statusesOf,
+  calls: callsOf,
+  contacts: contactsOf,
+  errors: errorsOf,
+  messageEchoes: messageEchoesOf,
+};

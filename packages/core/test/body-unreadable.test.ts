@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect as netConnect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { createReceiver, readWebBody, type ReceiveResult } from '@vobiz-webhooks/core';
 import { nodeRawBody } from '@vobiz-webhooks/core/node';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+import { abortMidBody, until } from '@vobiz-webhooks/test-suites';
 
 // A body that cannot be read to its end (the client left, the stream failed, fewer bytes
 // than Content-Length arrived) is `400 body_unreadable`: the JSON was never seen, so
@@ -114,17 +115,8 @@ describe('a client that sends half its declared body and leaves (node:http)', ()
 
   it('is refused with 400 body_unreadable (request.aborted), not invalid_json', async () => {
     const { body, headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
-    const socket = netConnect(port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    socket.write(
-      'POST /webhooks/vobiz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Webhook-Signature: ${headers['x-webhook-signature']}\r\n\r\n` +
-        body.slice(0, body.length / 2),
-    );
-    await sleep(50);
-    socket.destroy();
-    const deadline = Date.now() + 5_000;
-    while (results.length === 0 && Date.now() < deadline) await sleep(10);
+    await abortMidBody(port, { body, headers });
+    await until(() => results.length > 0);
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: 400, error: { code: 'body_unreadable' } });
     expect(results[0]?.error?.message).toContain('request.aborted');

@@ -16,3 +16,6 @@ export { fileDedupeStore } from './file-dedupe-store';
 
 // The payload corpus is its own entry, `@vobiz-webhooks/test-suites/corpus`: it reads its
 // files at load time, which only the tests that use it should pay for.
+
+// Raw HTTP clients for what frameworks never send
+export { abortMidBody, until } from './raw-http';

@@ -2,7 +2,13 @@ import { VobizWebhookError } from './errors';
 import { safeText } from './log';
 import type { EventHandler, Logger, VobizEvent } from './types';
 
-export type HandlerList = readonly EventHandler<VobizEvent>[];
+/** A handler with the key it was given under in `on` (a worker records completion by key). */
+export interface RoutedHandler {
+  readonly key: string;
+  readonly handler: EventHandler<VobizEvent>;
+}
+
+export type HandlerList = readonly RoutedHandler[];
 
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
@@ -16,8 +22,12 @@ export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
     );
   }
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
-  const wildcard = handlers['*'] ? [handlers['*']] : [];
-  const callWildcard = handlers['call.*'] ? [handlers['call.*'], ...wildcard] : wildcard;
+  const entry = (key: string): RoutedHandler[] => {
+    const handler = handlers[key];
+    return handler === undefined ? [] : [{ key, handler }];
+  };
+  const wildcard = entry('*');
+  const callWildcard = [...entry('call.*'), ...wildcard];
   const byType = new Map<string, HandlerList>();
   // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
   for (const [type, handler] of Object.entries(handlers)) {
@@ -25,7 +35,7 @@ export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
       throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
     }
     if (handler === undefined || type === '*' || type === 'call.*') continue;
-    byType.set(type, [handler, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
+    byType.set(type, [{ key: type, handler }, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
   }
   return (type) => byType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
 }
@@ -52,14 +62,14 @@ export function runHandlers(event: VobizEvent, list: HandlerList, log: Logger | 
     );
   };
   if (list.length > 1) {
-    return Promise.allSettled(list.map(async (handler) => handler(event))).then((outcomes) => {
+    return Promise.allSettled(list.map(async ({ handler }) => handler(event))).then((outcomes) => {
       const rejected = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (rejected) failed(rejected.reason);
     });
   }
   let returned: unknown;
   try {
-    returned = (list[0] as EventHandler<VobizEvent>)(event);
+    returned = (list[0] as RoutedHandler).handler(event);
   } catch (reason) {
     failed(reason);
   }

@@ -26,6 +26,7 @@ export const verifySignature: (
 ) => boolean = syncUnavailable('verifySignature', 'verifySignatureAsync');
 
 // The receive pipeline
+export { routeHandlers, type HandlerList, type RoutedHandler } from './handlers';
 export type { RawBody, ReceiveRequest, ReceiveResult, Receiver } from './receiver';
 export { getHeader, type HeaderSource } from './headers';
 export { readWebBody } from './web/body';
@@ -36,7 +37,7 @@ export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics'
 
 // Errors, and log-safe text
 export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
-export { safeText } from './log';
+export { guardedLogger, rateLimit, safeText, type RateLimit } from './log';
 
 // The wire format
 export { parseEnvelope } from './envelope';

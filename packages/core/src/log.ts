@@ -102,3 +102,19 @@ export function rateLimitedWarn(log: Logger, perWindow: number, windowMs: number
     log.warn(line + note);
   };
 }
+
+/** A logger that cannot break an answer or a job: a sink that throws loses its line, nothing else. */
+export function guardedLogger(logger: Logger | false | undefined): Logger | undefined {
+  if (logger === false) return undefined;
+  const sink = logger ?? console;
+  const safely =
+    (level: 'warn' | 'error') =>
+    (...args: unknown[]): void => {
+      try {
+        sink[level](...args);
+      } catch {
+        // The delivery matters more than the line.
+      }
+    };
+  return { warn: safely('warn'), error: safely('error') };
+}

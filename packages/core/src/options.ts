@@ -1,5 +1,6 @@
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
+import { guardedLogger } from './log';
 import { normalizeSecrets } from './secrets';
 import type { EventQueue, Logger, VobizEvent, VobizWebhookOptions } from './types';
 
@@ -63,24 +64,6 @@ function resolveQueue(options: VobizWebhookOptions): ResolvedOptions['queue'] {
   return { queue: queue as EventQueue, timeoutMs: positiveInteger('enqueueTimeoutMs', enqueueTimeoutMs) };
 }
 
-/** A logger that cannot break an answer: a sink that throws loses its line, not the delivery. */
-const guarded = (logger: Logger): Logger => ({
-  warn: (...args) => {
-    try {
-      logger.warn(...args);
-    } catch {
-      // The answer matters more than the line.
-    }
-  },
-  error: (...args) => {
-    try {
-      logger.error(...args);
-    } catch {
-      // The answer matters more than the line.
-    }
-  },
-});
-
 const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
 
 /**
@@ -141,7 +124,7 @@ export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
     maxEventAgeMs,
     maxBodyBytes,
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
-    log: logger === false ? undefined : guarded(logger),
+    log: guardedLogger(logger),
     leaseMs,
     dedupeTtlMs,
   };

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { createReceiver, readWebBody, type ReceiveResult } from '@vobiz-webhooks/core';
 import { nodeRawBody } from '@vobiz-webhooks/core/node';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { abortMidBody, until } from '@vobiz-webhooks/test-suites';
+import { abortMidBody, eventually } from '@vobiz-webhooks/test-suites';
 
 // A body that cannot be read to its end (the client left, the stream failed, fewer bytes
 // than Content-Length arrived) is `400 body_unreadable`: the JSON was never seen, so
@@ -116,7 +116,7 @@ describe('a client that sends half its declared body and leaves (node:http)', ()
   it('is refused with 400 body_unreadable (request.aborted), not invalid_json', async () => {
     const { body, headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
     await abortMidBody(port, { body, headers });
-    await until(() => results.length > 0);
+    await eventually(() => expect(results.length).toBeGreaterThan(0));
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: 400, error: { code: 'body_unreadable' } });
     expect(results[0]?.error?.message).toContain('request.aborted');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook } from '@vobiz-webhooks/express';
-import { abortMidBody, until } from '@vobiz-webhooks/test-suites';
+import { abortMidBody, eventually } from '@vobiz-webhooks/test-suites';
 
 // Express: a client that declares a Content-Length, sends half of it and leaves. The read
 // fails with raw-body's request.aborted, which is logged as 400 body_unreadable (not
@@ -35,7 +35,7 @@ afterAll(async () => {
 test('half a body, then the socket is destroyed: 400 body_unreadable (request.aborted)', async () => {
   const { body, headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
   await abortMidBody(port, { body, headers });
-  await until(() => warnings.length > 0);
+  await eventually(() => expect(warnings.length).toBeGreaterThan(0));
   expect(warnings).toEqual([expect.stringContaining('400 body_unreadable')]);
   expect(warnings[0]).toContain('request.aborted');
   expect(handled).toEqual([]);

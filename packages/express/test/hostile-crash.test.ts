@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { fileDedupeStore } from '@vobiz-webhooks/test-suites';
-import { REDIS_URL, describeWithRedis } from '../../redis/test/support/redis';
+import { REDIS_URL, describeWithRedis } from '@vobiz-webhooks/test-suites';
 
 // Crash: a receiver is killed with SIGKILL while its handler runs. Its claim stays in the
 // shared store (nothing ran `release`), so a redelivery to the restarted receiver gets

@@ -1,7 +1,7 @@
 import { redisDedupeStore } from '@vobiz-webhooks/redis';
 import { describeDedupeStoreContract } from '@vobiz-webhooks/test-suites';
 import { testClients } from './support/clients';
-import { deleteKeys, describeWithRedis, uniquePrefix } from './support/redis';
+import { deleteKeys, describeWithRedis, uniquePrefix } from '@vobiz-webhooks/test-suites';
 
 describeWithRedis('redisDedupeStore', () => {
   const clients = testClients();

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
 import Redis from 'ioredis';
 import { deliver, type Answer } from './support/http';
-import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from './support/redis';
+import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from '@vobiz-webhooks/test-suites';
 
 const SECRET = 'whsec_multi_instance_test';
 const EVENTS = 500;

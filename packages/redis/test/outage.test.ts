@@ -5,7 +5,8 @@ import express from 'express';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { deliver, listen, type Answer, type Listening } from './support/http';
-import { describeWithRedisServer, startRedisServer, type RedisServer } from './support/redis-server';
+import { startPrivateRedis, type PrivateRedis } from '@vobiz-webhooks/test-suites';
+import { describeWithRedisServer } from './support/redis-server';
 
 const SECRET = 'whsec_outage_test';
 // Far longer than deliverUntilOk's deadline: a claim stuck after the outage would fail the test.
@@ -67,13 +68,13 @@ describeWithRedisServer('Redis outage', () => {
   afterAll(() => void process.off('unhandledRejection', onUnhandled));
 
   describe.each(flavours)('%s', (_name, connect) => {
-    let server: RedisServer;
+    let server: PrivateRedis;
     let app: Listening;
     let close: () => Promise<void>;
     const handled: string[] = [];
 
     beforeAll(async () => {
-      server = await startRedisServer();
+      server = await startPrivateRedis();
       const connection = await connect(server.url);
       close = connection.close;
       const dedupe = redisDedupeStore({ client: connection.client, timeoutMs: 1000 });
@@ -90,7 +91,7 @@ describeWithRedisServer('Redis outage', () => {
     afterAll(async () => {
       await app?.close();
       await close?.();
-      await server?.stop();
+      await server?.kill();
     });
 
     test('503 store_unavailable while Redis is down, no handler runs; after a restart every retry is handled once', async () => {
@@ -100,7 +101,7 @@ describeWithRedisServer('Redis outage', () => {
       }
       expect(handled).toHaveLength(5);
 
-      await server.stop();
+      await server.kill();
       const during = Array.from({ length: 10 }, () => createTestEvent('message.status', { status: 'delivered' }));
       const refused = await Promise.all(during.map(async (event) => deliver(app.url, event, SECRET)));
       for (const answer of refused) {
@@ -141,7 +142,7 @@ describeWithRedisServer('Redis outage', () => {
         else refusals.push(answer.body.error?.code ?? String(answer.status));
         if (phase === 'up' && acked >= 10) {
           phase = 'killing';
-          outage = server.stop().then(() => void (phase = 'down'));
+          outage = server.kill().then(() => void (phase = 'down'));
         } else if (phase === 'down' && refusals.length >= 5) {
           phase = 'restarting';
           outage = server.start().then(() => void (phase = 'back'));

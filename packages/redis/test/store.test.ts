@@ -6,7 +6,7 @@ import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { redisDedupeStore, type RedisClient } from '@vobiz-webhooks/redis';
 import Redis from 'ioredis';
 import { testClients } from './support/clients';
-import { deleteKeys, describeWithRedis, uniquePrefix } from './support/redis';
+import { deleteKeys, describeWithRedis, uniquePrefix } from '@vobiz-webhooks/test-suites';
 
 const MINUTE = 60_000;
 const SECRET = 'whsec_redis_store_test';

@@ -7,7 +7,14 @@ export { listen, type Listening } from './listen';
 // The behaviour every adapter owes its users
 export { describeConformance, delivery, expectOk, expectRefusal, SECRET } from './conformance';
 export { describeHostile, type HostileSuiteOptions } from './hostile/suite';
-export { FUZZ_SECRET, MAX_BODY_BYTES, checkOutcome, errorCodeOf, hostileCaseArb, type HostileCase } from './hostile/cases';
+export {
+  FUZZ_SECRET,
+  MAX_BODY_BYTES,
+  checkOutcome,
+  errorCodeOf,
+  hostileCaseArb,
+  type HostileCase,
+} from './hostile/cases';
 export { fuzzRuns, fuzzTimeout } from './hostile/runs';
 
 // Dedupe stores
@@ -18,4 +25,19 @@ export { fileDedupeStore } from './file-dedupe-store';
 // files at load time, which only the tests that use it should pay for.
 
 // Raw HTTP clients for what frameworks never send
-export { abortMidBody, until } from './raw-http';
+export { abortMidBody, eventually } from './raw-http';
+
+// A redis-server of a test's own: restarts from its append-only file, crashes, pauses
+export {
+  freePort,
+  redisServerInstalled,
+  startPrivateRedis,
+  type PrivateRedis,
+  type PrivateRedisOptions,
+} from './redis-server';
+
+// The same promises in queue mode: handlers run in a worker
+export { describeQueueConformance, type QueueHarness, type QueueUnderTest } from './queue-conformance';
+
+// The shared Redis: whether it answers, suites that need it, and keys of a test's own
+export { deleteKeys, describeIf, describeWithRedis, REDIS_URL, redisAvailable, uniquePrefix } from './redis';

@@ -23,8 +23,16 @@ export async function abortMidBody(
   socket.destroy();
 }
 
-/** Waits until `condition` holds, or `timeoutMs` passed (the caller's assertions then say what is missing). */
-export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** Polls until the assertion holds, or throws its last failure. */
+export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await sleep(10);
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(20);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { createClient } from 'redis';
-import { REDIS_URL } from './redis';
+import { REDIS_URL } from '@vobiz-webhooks/test-suites';
 
 // What the README recommends: fail fast while disconnected instead of queueing,
 // so a delivery gets 503 at once and Vobiz retries it.

@@ -1,0 +1,62 @@
+import { createReceiver, routeHandlers, type EventHandlers, type VobizEvent } from '@vobiz-webhooks/core';
+import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+
+// A worker routes with core's routeHandlers, as the receiver does (docs/architecture.md): this
+// table proves both agree, reading the receiver's choice through its public API (which
+// handlers an inline delivery runs, in order).
+const SECRET = 'whsec_routing_table';
+
+const configurations: Record<string, string[]> = {
+  'every key': ['message.inbound', 'message.status', 'call.connect', 'call.terminate', 'call.*', '*'],
+  'wildcards only': ['call.*', '*'],
+  'no wildcard': ['message.inbound', 'call.connect'],
+  'call.* without *': ['call.*', 'message.status'],
+  'only *': ['*'],
+  'a future call type': ['call.transfer', '*'],
+  'keys named like Object.prototype': ['valueOf', 'toString', '*'],
+  nothing: [],
+};
+
+const eventTypes = [
+  'message.inbound',
+  'message.status',
+  'call.connect',
+  'call.status_change',
+  'call.terminate',
+  'call.transfer',
+  'call.',
+  'template.category_update',
+  'valueOf',
+  'toString',
+  'constructor',
+  '__proto__',
+];
+
+async function receiverRoute(keys: string[], eventType: string): Promise<string[]> {
+  const ran: string[] = [];
+  const on = Object.fromEntries(keys.map((key) => [key, () => void ran.push(key)])) as EventHandlers;
+  const receiver = createReceiver({ secret: SECRET, logger: false, on });
+  const event = { ...createTestEvent('message.inbound'), event_type: eventType, payload: {} } as VobizEvent;
+  const { body, headers } = signedRequest(event, SECRET);
+  const result = await receiver.receive({ method: 'POST', headers, rawBody: body });
+  expect(result.status).toBe(200);
+  return ran;
+}
+
+describe('worker routing agrees with the receiver', () => {
+  for (const [label, keys] of Object.entries(configurations)) {
+    it.each(eventTypes)(`${label}: %s`, async (eventType) => {
+      const on = Object.fromEntries(keys.map((key) => [key, () => undefined]));
+      const workerRoute = routeHandlers(on)(eventType).map((routed) => routed.key);
+      expect(workerRoute).toEqual(await receiverRoute(keys, eventType));
+    });
+  }
+
+  it('refuses what the receiver refuses', () => {
+    expect(() => routeHandlers(undefined)).toThrow(/`on` is required/);
+    expect(() => routeHandlers({ 'message.inbound': 'not a function' })).toThrow(
+      "the handler for 'message.inbound' must be a function",
+    );
+    expect(() => routeHandlers({ '*': 42 })).toThrow("the handler for '*' must be a function");
+  });
+});

@@ -12,6 +12,7 @@ const sharedMapper: Record<string, string> = {
   '^@vobiz-webhooks/next$': src('next'),
   '^@vobiz-webhooks/next/pages$': src('next', 'pages.ts'),
   '^@vobiz-webhooks/redis$': src('redis'),
+  '^@vobiz-webhooks/bullmq$': src('bullmq'),
   '^@vobiz-webhooks/cli$': src('cli'),
   '^@vobiz-webhooks/test-suites$': src('test-suites'),
   '^@vobiz-webhooks/test-suites/corpus$': src('test-suites', 'corpus/index.ts'),

@@ -9,10 +9,61 @@ Commands:
   verify [file|-] --signature <hex>
                  check a signature against a body; exit 0 on a match, 1 otherwise (with why)
   listen         run a local receiver that verifies and prints every delivery
+  queue failed   list the events whose handlers failed for good (queue mode, BullMQ on Redis)
+  queue retry [--all | <event_id>]
+                 run failed events' handlers again
 
 The secret comes from --secret, or from VOBIZ_WEBHOOK_SECRET when the flag is absent.
 Run \`vobiz-webhooks <command> --help\` for a command's options.
 Exit codes: 0 success, 1 the check failed (non-2xx answer, unreachable URL, mismatch), 2 bad arguments.
+`;
+
+const queueOptions = `  --redis <url>   the queue's Redis (default: $REDIS_URL, else redis://127.0.0.1:6379)
+  --name <queue>  the queue's name, as given to bullmqQueue and createWorker (default vobiz-webhooks)
+  --prefix <p>    BullMQ's key prefix, if the app set one (default bull)
+  --timeout <ms>  longest wait for Redis (default 5000)
+  -h, --help      this help`;
+
+export const queueHelp = `Usage: vobiz-webhooks queue <failed | retry> [options]
+
+Queue mode (@vobiz-webhooks/bullmq): the failed set is the dead-letter list, the events
+whose handlers still failed after the last attempt. \`failed\` lists them; \`retry\` puts them
+back in the queue, where a worker runs the handlers that have not completed.
+
+  queue failed                    list them: event id, type, attempts, when, the last error
+  queue retry <event_id>          retry one event
+  queue retry --all               retry every failed event
+
+Options:
+${queueOptions}
+
+Exit codes: 0 done, 1 Redis unreachable or no failed job for that event, 2 bad arguments.
+`;
+
+export const queueFailedHelp = `Usage: vobiz-webhooks queue failed [--redis <url>] [--name <queue>]
+
+Lists the failed set, oldest first: event id, event type, attempts made, when the last
+attempt failed, and its error. Values are printed escaped and shortened, as everywhere.
+
+Options:
+${queueOptions}
+
+Example:
+  vobiz-webhooks queue failed --redis redis://localhost:6379 --name vobiz-webhooks
+`;
+
+export const queueRetryHelp = `Usage: vobiz-webhooks queue retry [--all | <event_id>] [--redis <url>] [--name <queue>]
+
+Puts failed events back in the queue (BullMQ's job.retry()). A worker then runs only the
+handlers that did not complete. Each event gets one more attempt: if it fails again it is
+back in the failed set. --reset-attempts gives it the whole retry schedule instead.
+
+Options:
+  --all             every failed event
+  --reset-attempts  start the attempt count again (the full backoff schedule)
+${queueOptions}
+
+Exit codes: 0 retried, 1 no failed job for that event (or Redis unreachable), 2 bad arguments.
 `;
 
 export const sendHelp = `Usage: vobiz-webhooks send <url> [options]

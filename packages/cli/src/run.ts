@@ -1,7 +1,16 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { explainSignatureMismatch, signPayload, verifySignature } from '@vobiz-webhooks/core';
 import { describeResult } from './format';
-import { listenHelp, mainHelp, sendHelp, signHelp, verifyHelp } from './help';
+import {
+  listenHelp,
+  mainHelp,
+  queueFailedHelp,
+  queueHelp,
+  queueRetryHelp,
+  sendHelp,
+  signHelp,
+  verifyHelp,
+} from './help';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -14,6 +23,7 @@ import {
   type CliIo,
 } from './io';
 import { startListener } from './listen';
+import { QueueError, formatFailed, listFailed, retryFailed, type QueueTarget } from './queue';
 import { SendError, sendDeliveries, type SendOptions } from './send';
 import { TERMINAL_LINE_MAX, terminalLines, terminalText } from './terminal-text';
 
@@ -33,7 +43,9 @@ function parse<O extends Options>(command: string, args: string[], options: O, m
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
   }
   if (parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`${command} takes at most ${maxPositionals} argument(s), got: ${parsed.positionals.join(' ')}`);
+    throw new UsageError(
+      `${command} takes at most ${maxPositionals} argument(s), got: ${parsed.positionals.join(' ')}`,
+    );
   }
   return parsed;
 }
@@ -59,15 +71,20 @@ async function send(args: string[], io: CliIo): Promise<number> {
   );
   if (values.help) return printHelp(io, sendHelp);
   const url = positionals[0];
-  if (url === undefined) throw new UsageError('send needs the URL to deliver to, e.g. http://localhost:3000/webhooks/vobiz');
-  if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`the URL must start with http:// or https://, got '${url}'.`);
+  if (url === undefined)
+    throw new UsageError('send needs the URL to deliver to, e.g. http://localhost:3000/webhooks/vobiz');
+  if (!/^https?:\/\/[^/]/i.test(url))
+    throw new UsageError(`the URL must start with http:// or https://, got '${url}'.`);
   if (values.shape !== undefined && values.shape !== 'meta' && values.shape !== 'value') {
     throw new UsageError(`--shape is meta or value, got '${values.shape}'.`);
   }
-  if (values.file !== undefined && values.type !== undefined) throw new UsageError('--file and --type exclude each other.');
+  if (values.file !== undefined && values.type !== undefined)
+    throw new UsageError('--file and --type exclude each other.');
   const type = values.type;
   if (type !== undefined && type !== 'all' && !/^[a-z][\w-]*(\.[\w*-]+)+$/i.test(type)) {
-    throw new UsageError(`--type '${type}' is not an event type (message.inbound, message.status, call.connect, …, or all).`);
+    throw new UsageError(
+      `--type '${type}' is not an event type (message.inbound, message.status, call.connect, …, or all).`,
+    );
   }
   const options: SendOptions = {
     url,
@@ -87,7 +104,9 @@ async function send(args: string[], io: CliIo): Promise<number> {
   try {
     const results = await sendDeliveries(options);
     const failed = results.filter((result) => !result.ok).length;
-    io.stdout(`${results.length} ${results.length === 1 ? 'delivery' : 'deliveries'} to ${url}: ${results.length - failed} answered 2xx, ${failed} did not.\n`);
+    io.stdout(
+      `${results.length} ${results.length === 1 ? 'delivery' : 'deliveries'} to ${url}: ${results.length - failed} answered 2xx, ${failed} did not.\n`,
+    );
     return failed === 0 ? EXIT_OK : EXIT_FAILED;
   } catch (error) {
     if (error instanceof SendError) {
@@ -109,7 +128,8 @@ async function sign(args: string[], io: CliIo): Promise<number> {
 async function verify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('verify', args, { ...help, ...secret, signature: { type: 'string' } }, 1);
   if (values.help) return printHelp(io, verifyHelp);
-  if (values.signature === undefined) throw new UsageError('verify needs --signature <hex> (the X-Webhook-Signature value).');
+  if (values.signature === undefined)
+    throw new UsageError('verify needs --signature <hex> (the X-Webhook-Signature value).');
   const secrets = resolveSecrets(values.secret, io);
   const body = await readInput(positionals[0], io);
   const matched = secrets.findIndex((candidate) => verifySignature(body, values.signature, candidate));
@@ -123,7 +143,9 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     .split('\n')
     // The receiver's notes (NODE_ENV, where its bytes came from) do not apply to a file read here.
     .filter((line) => !line.startsWith('  (shown because') && !line.startsWith('  raw body source:'))
-    .map((line) => line.replace('[vobiz-webhooks] X-Webhook-Signature did not verify.', 'MISMATCH: the signature does not match.'));
+    .map((line) =>
+      line.replace('[vobiz-webhooks] X-Webhook-Signature did not verify.', 'MISMATCH: the signature does not match.'),
+    );
   io.stderr(`${terminalLines(lines.join('\n'), TERMINAL_LINE_MAX)}\n`);
   return EXIT_FAILED;
 }
@@ -154,7 +176,9 @@ async function listen(args: string[], io: CliIo): Promise<number> {
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(`error: cannot listen on port ${port}${code === 'EADDRINUSE' ? ': it is in use (pick another with --port)' : ` (${code ?? String(error)})`}.\n`);
+    io.stderr(
+      `error: cannot listen on port ${port}${code === 'EADDRINUSE' ? ': it is in use (pick another with --port)' : ` (${code ?? String(error)})`}.\n`,
+    );
     return EXIT_FAILED;
   }
   const rotation = secrets.length > 1 ? ` (${secrets.length} secrets)` : '';
@@ -171,6 +195,86 @@ async function listen(args: string[], io: CliIo): Promise<number> {
   });
 }
 
+const queueTargetOptions = {
+  redis: { type: 'string' },
+  name: { type: 'string' },
+  prefix: { type: 'string' },
+  timeout: { type: 'string' },
+} as const satisfies Options;
+
+function queueTarget(
+  values: {
+    redis?: string | undefined;
+    name?: string | undefined;
+    prefix?: string | undefined;
+    timeout?: string | undefined;
+  },
+  io: CliIo,
+): QueueTarget {
+  const redis = values.redis ?? io.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\/./i.test(redis))
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL, got '${redis}'.`);
+  const name = values.name ?? 'vobiz-webhooks';
+  if (name === '' || name.includes(':'))
+    throw new UsageError(`--name must be a queue name without ':', got '${name}'.`);
+  return {
+    redis,
+    name,
+    ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 5_000 }),
+  };
+}
+
+async function queue(args: string[], io: CliIo): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand === '--help' || subcommand === '-h') return printHelp(io, queueHelp);
+  if (subcommand !== 'failed' && subcommand !== 'retry') {
+    throw new UsageError(
+      subcommand === undefined
+        ? 'queue needs a subcommand: failed or retry.'
+        : `unknown queue subcommand '${subcommand}' (failed or retry).`,
+    );
+  }
+  try {
+    if (subcommand === 'failed') {
+      const { values } = parse('queue failed', rest, { ...help, ...queueTargetOptions }, 0);
+      if (values.help) return printHelp(io, queueFailedHelp);
+      const target = queueTarget(values, io);
+      const failed = await listFailed(target);
+      if (failed.length > 0) io.stdout(`${formatFailed(failed).join('\n')}\n`);
+      const where = `queue '${terminalText(target.name)}'`;
+      io.stdout(failed.length === 0 ? `No failed events in ${where}.\n` : `${failed.length} failed in ${where}.\n`);
+      return EXIT_OK;
+    }
+    const { values, positionals } = parse(
+      'queue retry',
+      rest,
+      { ...help, ...queueTargetOptions, all: { type: 'boolean' }, 'reset-attempts': { type: 'boolean' } },
+      1,
+    );
+    if (values.help) return printHelp(io, queueRetryHelp);
+    const eventId = positionals[0];
+    if (values.all === true && eventId !== undefined) throw new UsageError('pass --all or an event id, not both.');
+    if (values.all !== true && eventId === undefined) throw new UsageError('queue retry needs an event id, or --all.');
+    const target = queueTarget(values, io);
+    const which = eventId === undefined ? ({ all: true } as const) : { eventId };
+    const retried = await retryFailed(target, which, values['reset-attempts'] === true);
+    for (const job of retried) io.stdout(`retried ${terminalText(job.eventId)} (${terminalText(job.eventType)})\n`);
+    if (eventId !== undefined && retried.length === 0) {
+      io.stderr(`error: no failed job for event ${terminalText(eventId)} in queue '${terminalText(target.name)}'.\n`);
+      return EXIT_FAILED;
+    }
+    io.stdout(`${retried.length} retried in queue '${terminalText(target.name)}'.\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof QueueError) {
+      io.stderr(`error: ${errorText(error)}\n`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  }
+}
+
 function printHelp(io: CliIo, text: string): number {
   io.stdout(text);
   return EXIT_OK;
@@ -181,6 +285,7 @@ const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   sign: { run: sign, help: signHelp },
   verify: { run: verify, help: verifyHelp },
   listen: { run: listen, help: listenHelp },
+  queue: { run: queue, help: queueHelp },
 };
 
 /** The whole command line: returns the exit code. */
@@ -195,7 +300,9 @@ export async function run(argv: string[], io: CliIo, version = '0.0.0'): Promise
   if (name === '--version' || name === '-v') return printHelp(io, `${version}\n`);
   const command = commands[name];
   if (command === undefined) {
-    io.stderr(`error: unknown command '${name}'. Commands: send, sign, verify, listen (see vobiz-webhooks --help).\n`);
+    io.stderr(
+      `error: unknown command '${name}'. Commands: send, sign, verify, listen, queue (see vobiz-webhooks --help).\n`,
+    );
     return EXIT_USAGE;
   }
   try {

@@ -1,7 +1,7 @@
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { redisDedupeStore } from '@vobiz-webhooks/redis';
 import request from 'supertest';
-import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from '../../../packages/redis/test/support/redis';
+import { deleteKeys, describeWithRedis, REDIS_URL, uniquePrefix } from '@vobiz-webhooks/test-suites';
 import { createApp } from '../src/app';
 import { connectRedis, type ConnectedRedis } from '../src/redis-client';
 

@@ -4,7 +4,8 @@ import { callsOf, messagesOf, statusesOf, type VobizEvent } from '@vobiz-webhook
 export interface ReceivedSummary {
   event_id: string;
   event_type: string;
-  runtime: 'nodejs' | 'edge';
+  /** Where the handler ran: a route on either runtime, or the queue's worker process. */
+  runtime: 'nodejs' | 'edge' | 'worker';
   /** Message types, status values or call events found in the payload. */
   items: string[];
 }

@@ -1,12 +1,16 @@
 // End to end: `next build` of this example against the BUILT packages (the root
 // `pnpm test` runs `pnpm build` first), `next start` on a free loopback port, and
-// signed deliveries over real HTTP to the Node.js route, the Edge route and the
-// Pages Router routes.
+// signed deliveries over real HTTP to the Node.js route, the Edge route, the
+// Pages Router routes, and the queued route with a worker in this process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { bullmqQueue, createWorker, type VobizEventWorker } from '@vobiz-webhooks/bullmq';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+import { deleteKeys, describeWithRedis, REDIS_URL } from '@vobiz-webhooks/test-suites';
+import { queuedHandlers } from '../lib/queued-handlers';
 
 const EXAMPLE_DIR = join(__dirname, '..');
 const PACKAGES_DIR = join(EXAMPLE_DIR, '..', '..', 'packages');
@@ -14,6 +18,8 @@ const NEXT_BIN = createRequire(join(EXAMPLE_DIR, 'package.json')).resolve('next/
 const SECRET = 'whsec_example_next_e2e';
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const START_TIMEOUT_MS = 2 * 60_000;
+// Its own queue, so a run never takes another run's jobs; its keys are deleted afterwards.
+const QUEUE_NAME = `vobiz-webhooks-test-example-next-${randomUUID()}`;
 
 const env = {
   ...process.env,
@@ -21,6 +27,8 @@ const env = {
   VOBIZ_WEBHOOK_SECRET: SECRET,
   EXAMPLE_EXPOSE_RECEIVED: '1',
   NODE_ENV: 'production',
+  REDIS_URL,
+  VOBIZ_QUEUE_NAME: QUEUE_NAME,
 };
 
 interface Received {
@@ -96,7 +104,7 @@ function stop(child: ChildProcess | undefined): Promise<void> {
 let server: { child: ChildProcess; baseUrl: string } | undefined;
 
 beforeAll(async () => {
-  for (const pkg of ['core', 'next']) {
+  for (const pkg of ['core', 'next', 'bullmq']) {
     if (!existsSync(join(PACKAGES_DIR, pkg, 'dist', 'index.js'))) {
       throw new Error(
         `packages/${pkg} is not built: this test serves the built packages. Run \`pnpm build\` (the root \`pnpm test\` does).`,
@@ -213,5 +221,100 @@ describe('examples/next Pages Router route with Next.js body parser left on', ()
     expect(answer.status).toBe(500);
     expect(answer.body.error.code).toBe('raw_body_unavailable');
     expect(answer.body.error.message).toContain('export const config = { api: { bodyParser: false } }');
+  }, 60_000);
+});
+
+describeWithRedis('examples/next /api/webhooks/vobiz-queued (queue mode), built and served', () => {
+  const route = '/api/webhooks/vobiz-queued';
+  const handled: Received[] = [];
+  let worker: VobizEventWorker | undefined;
+
+  beforeAll(() => {
+    // The worker a deployment runs beside `next start` (worker.ts), here in the test process.
+    worker = createWorker({
+      connection: { url: REDIS_URL, maxRetriesPerRequest: null },
+      name: QUEUE_NAME,
+      logger: false,
+      on: queuedHandlers((summary) => void handled.push(summary)),
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    const admin = bullmqQueue({ connection: REDIS_URL, name: QUEUE_NAME, logger: false });
+    try {
+      await admin.queue.obliterate({ force: true });
+    } finally {
+      await admin.close();
+      await deleteKeys(`bull:${QUEUE_NAME}:`);
+    }
+  });
+
+  /** What the worker handled, once it has handled `count` events (or the test fails after `timeoutMs`). */
+  async function handledCount(count: number, timeoutMs = 20_000): Promise<Received[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (handled.length < count) {
+      if (Date.now() > deadline) throw new Error(`the worker handled ${handled.length} of ${count} events in time`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return handled;
+  }
+
+  it('answers 200 once the event is queued; the worker runs the typed handlers, each event once', async () => {
+    const sent = [
+      { event: createTestEvent('message.inbound'), items: ['message:text'] },
+      { event: createTestEvent('message.status', { status: 'read', shape: 'value' }), items: ['status:read'] },
+      { event: createTestEvent('call.terminate'), items: ['call:terminate'] },
+    ];
+    for (const { event } of sent) {
+      const { body, headers } = signedRequest(event, SECRET);
+      const answer = await deliver(route, body, headers);
+      expect({ type: event.event_type, status: answer.status, body: answer.body }).toEqual({
+        type: event.event_type,
+        status: 200,
+        body: { ok: true },
+      });
+    }
+
+    // Vobiz retries: the same delivery again is acknowledged and not queued a second time.
+    const again = signedRequest(sent[0]!.event, SECRET);
+    expect(await deliver(route, again.body, again.headers)).toMatchObject({
+      status: 200,
+      body: { ok: true, duplicate: true },
+    });
+
+    // Forged: refused before anything reaches the queue.
+    const forgedEvent = createTestEvent('message.inbound');
+    const forged = signedRequest(forgedEvent, 'whsec_not_the_secret');
+    const forgedAnswer = await deliver(route, forged.body, forged.headers);
+    expect(forgedAnswer.status).toBe(401);
+    expect(forgedAnswer.body.error.code).toBe('invalid_signature');
+
+    const expected = sent.map(({ event, items }) => ({
+      event_id: event.event_id,
+      event_type: event.event_type,
+      runtime: 'worker',
+      items,
+    }));
+    const seen = await handledCount(sent.length);
+    expect([...seen].sort((a, b) => a.event_id.localeCompare(b.event_id))).toEqual(
+      expected.sort((a, b) => a.event_id.localeCompare(b.event_id)),
+    );
+
+    // One job per event: the duplicate and the forgery were never queued.
+    const admin = bullmqQueue({ connection: REDIS_URL, name: QUEUE_NAME, logger: false });
+    try {
+      // A handler's return comes a moment before its job is marked completed.
+      const deadline = Date.now() + 10_000;
+      let counts = await admin.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      while (counts.completed !== sent.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        counts = await admin.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      }
+      expect(counts).toEqual({ waiting: 0, active: 0, delayed: 0, completed: sent.length, failed: 0 });
+    } finally {
+      await admin.close();
+    }
+    expect(handled).toHaveLength(sent.length);
   }, 60_000);
 });

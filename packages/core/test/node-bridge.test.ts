@@ -1,14 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createReceiver, messagesOf } from '@vobiz-webhooks/core';
 import { nodeRawBody, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
+import { listen, type Listening } from '@vobiz-webhooks/test-suites';
 
 // The shared Node bridge (@vobiz-webhooks/core/node) on a plain node:http server, wired
 // the way packages/core/README.md shows it.
 
 const SECRET = 'whsec_node_bridge';
-let server: Server;
+let served: Listening;
 let url: string;
 const texts: Array<string | undefined> = [];
 
@@ -19,7 +18,7 @@ beforeAll(async () => {
     maxBodyBytes: 32 * 1024,
     on: { 'message.inbound': (event) => void texts.push(...messagesOf(event).map((m) => m.text?.body)) },
   });
-  server = createServer(async (req, res) => {
+  served = await listen(async (req, res) => {
     if (!receiver.matchesPath(new URL(req.url ?? '/', 'http://x').pathname)) return void res.writeHead(404).end();
     const result = await receiver.receive({
       method: req.method,
@@ -28,16 +27,10 @@ beforeAll(async () => {
     });
     sendNodeResult(res, result);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = served.origin;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-});
+afterAll(() => served.close());
 
 describe('@vobiz-webhooks/core/node on plain node:http', () => {
   it('reads the stream, verifies, and writes the result with its headers', async () => {

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InlineOptions, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook, type PagesApiRequest } from '@vobiz-webhooks/next/pages';
+import { listen, type Listening } from '@vobiz-webhooks/test-suites';
 
 // The Pages Router handler behind a real Node HTTP server, the way Next.js calls an
 // API route: with `bodyParser: false` it reads the stream itself; with Next's parser
@@ -19,7 +19,7 @@ async function nextBodyParser(req: PagesApiRequest): Promise<void> {
   req.body = /json/.test(req.headers['content-type'] ?? '') ? JSON.parse(text) : text;
 }
 
-const servers: Server[] = [];
+const servers: Listening[] = [];
 
 async function serve(options: Partial<InlineOptions>, bodyParser: boolean) {
   const seen: VobizEvent[] = [];
@@ -29,7 +29,7 @@ async function serve(options: Partial<InlineOptions>, bodyParser: boolean) {
     on: { '*': (event) => void seen.push(event) },
     ...options,
   });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const served = await listen((req: IncomingMessage, res: ServerResponse) => {
     const run = async () => {
       if (bodyParser) await nextBodyParser(req);
       await handler(req, res);
@@ -39,14 +39,13 @@ async function serve(options: Partial<InlineOptions>, bodyParser: boolean) {
       res.end(String(error));
     });
   });
-  servers.push(server);
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/vobiz`;
+  servers.push(served);
+  const url = `${served.origin}/api/webhooks/vobiz`;
   return { url, seen };
 }
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise<void>((closed) => server.close(() => closed()))));
+  await Promise.all(servers.map((served) => served.close()));
 });
 
 async function post(url: string, body: string, headers: Record<string, string>) {

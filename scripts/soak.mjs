@@ -8,14 +8,17 @@
 //   SOAK_DELIVERIES=5000 node scripts/soak.mjs  the short CI version
 //   node scripts/soak.mjs --deliveries 20000 --concurrency 32
 //   node scripts/soak.mjs --memory              1,000,000 unique events through the in-memory store
+//   node scripts/soak.mjs --queue               queue mode: a web process, two workers, a private Redis;
+//                                               one worker SIGKILLed and Redis killed and restarted mid-run
 //   node scripts/soak.mjs --json                also print the result as one JSON line (SOAK_RESULT …)
 import { fork } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createDriver } from './soak/driver.mjs';
+import { buildPlan } from './soak/plan.mjs';
 import { int, machine, mib, ms, printRows, quantile } from './soak/stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     memory: { type: 'boolean', default: false },
     events: { type: 'string' },
+    queue: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -33,6 +37,7 @@ for (const built of [
   'packages/core/dist/index.js',
   'packages/core/dist/testing/index.js',
   'packages/express/dist/index.js',
+  ...(args.queue ? ['packages/bullmq/dist/index.js'] : []),
 ]) {
   if (!existsSync(join(root, built))) {
     console.error(
@@ -49,55 +54,22 @@ if (args.memory) {
   );
 }
 
-const { createTestEvent } = await import('../packages/core/dist/testing/index.js');
-const FAIL_ONCE_MARKER = 'soak:fail-once';
 const DELIVERIES = Number(args.deliveries ?? process.env.SOAK_DELIVERIES ?? 100_000);
 const CONCURRENCY = Number(args.concurrency ?? process.env.SOAK_CONCURRENCY ?? 64);
+
+if (args.queue) {
+  const { runQueue } = await import('./soak/queue.mjs');
+  process.exit(await runQueue({ deliveries: DELIVERIES, concurrency: CONCURRENCY, json: args.json }));
+}
+
+const { createTestEvent } = await import('../packages/core/dist/testing/index.js');
 const SECRET = `whsec_soak_${randomUUID()}`;
 const MAX_ATTEMPTS = 25;
 
 // ------------------------------------------------------------------ the plan
 // Every delivery is decided up front, so the expected outcome of each is known exactly.
 
-const sign = (body, secret) => createHmac('sha256', secret).update(body).digest('hex');
-const kinds = ['text', 'image', 'audio', 'location', 'interactive', 'reaction', 'button', 'document'];
-const uniqueEvents = []; // { id, body, signature, type, failOnce }
-const forgedIds = new Set();
-const plan = [];
-
-for (let i = 0; i < DELIVERIES; i++) {
-  const roll = Math.random();
-  if (roll < 0.01) {
-    // Forged: a fresh event signed with the wrong secret. Must get 401 and never be handled.
-    const event = createTestEvent('message.inbound');
-    const body = JSON.stringify(event);
-    forgedIds.add(event.event_id);
-    plan.push({ body, signature: sign(body, 'an-attackers-guess'), type: event.event_type, forged: true });
-  } else if (roll < 0.11 && uniqueEvents.length > 0) {
-    // Duplicate: Vobiz redelivers the same bytes. Mostly recent (so copies race the
-    // original, which may still be running: 409 then retry), sometimes older.
-    const recent = Math.random() < 0.7;
-    const from = recent ? Math.max(0, uniqueEvents.length - 200) : 0;
-    const original = uniqueEvents[from + Math.floor(Math.random() * (uniqueEvents.length - from))];
-    plan.push({ ...original, duplicate: true });
-  } else {
-    const failOnce = roll >= 0.11 && roll < 0.12;
-    const type = failOnce
-      ? 'message.inbound'
-      : ['message.inbound', 'message.inbound', 'message.status', 'call.connect'][i % 4];
-    const event = createTestEvent(type, { messageType: kinds[i % kinds.length] });
-    if (failOnce)
-      event.payload.entry[0].changes[0].value.messages[0] = {
-        ...event.payload.entry[0].changes[0].value.messages[0],
-        type: 'text',
-        text: { body: FAIL_ONCE_MARKER },
-      };
-    const body = JSON.stringify(event);
-    const entry = { id: event.event_id, body, signature: sign(body, SECRET), type, failOnce };
-    uniqueEvents.push(entry);
-    plan.push(entry);
-  }
-}
+const { plan, uniqueEvents, forgedIds } = buildPlan({ deliveries: DELIVERIES, secret: SECRET, createTestEvent });
 
 // ------------------------------------------------------------------ the server
 
@@ -123,79 +95,8 @@ const { port, pid } = await fromServer('ready');
 
 // ------------------------------------------------------------------ the driver
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const latencies = [];
-const counts = {
-  requests: 0,
-  accepted: 0,
-  acceptedFirst: 0,
-  duplicateAnswers: 0,
-  rejectedForged: 0,
-  retried: {},
-  unexpected: {},
-  gaveUp: 0,
-};
-
-function post(delivery) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/webhooks/vobiz',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(delivery.body),
-          'x-webhook-signature': delivery.signature,
-          'x-webhook-event': delivery.type,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          latencies.push(performance.now() - started);
-          resolve({ status: res.statusCode, text });
-        });
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, text: error.code ?? String(error) }));
-    req.end(delivery.body);
-  });
-}
-
-const tally = (bucket, key) => (bucket[key] = (bucket[key] ?? 0) + 1);
-const pause = (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds));
-
-async function deliver(delivery) {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    counts.requests++;
-    const { status, text } = await post(delivery);
-    if (status === 200) {
-      counts.accepted++;
-      if (attempt === 1) counts.acceptedFirst++;
-      if (text.includes('"duplicate":true')) counts.duplicateAnswers++;
-      return;
-    }
-    if (status === 401 && delivery.forged) {
-      counts.rejectedForged++;
-      return;
-    }
-    // As Vobiz does: anything but a 2xx is retried later (409 in_progress, 500 handler_failed, a reset).
-    const code = /"code":"(\w+)"/.exec(text)?.[1] ?? `network:${text}`;
-    if (status === 409 || status >= 500 || status === 0) tally(counts.retried, `${status} ${code}`);
-    else {
-      tally(counts.unexpected, `${status} ${code}`);
-      return;
-    }
-    await pause(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
-  }
-  counts.gaveUp++;
-}
+const driver = createDriver({ port, concurrency: CONCURRENCY, maxAttempts: MAX_ATTEMPTS });
+const { counts, latencies } = driver;
 
 console.log(
   `soak: ${int(DELIVERIES)} deliveries (${int(uniqueEvents.length)} unique events, ` +
@@ -203,14 +104,8 @@ console.log(
     `${int(uniqueEvents.filter((e) => e.failOnce).length)} failing once) → pid ${pid} on 127.0.0.1:${port}, concurrency ${CONCURRENCY}`,
 );
 const started = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < plan.length) await deliver(plan[next++]);
-  }),
-);
+await driver.drive(plan);
 const elapsedMs = performance.now() - started;
-agent.destroy();
 
 // ------------------------------------------------------------------ the verdict
 

@@ -2,8 +2,12 @@
 // (instructions per request): each is one server process in bench/servers/.
 import { connect } from 'node:net';
 import { missingPackage } from './packages.mjs';
+import { redisServerMissing } from './redis-server.mjs';
 
-/** The seven configurations the targets compare (5 is two servers), and 6w. `needs` are built workspace packages. */
+/**
+ * The seven configurations the targets compare (5 is two servers), 6w, and the queue mode pair 8 and 8h.
+ * `needs` are built workspace packages.
+ */
 export const CONFIGS = [
   {
     id: '1',
@@ -66,6 +70,33 @@ export const CONFIGS = [
     server: 'octokit-web.mjs',
     kind: 'octokit',
   },
+  // Queue mode: the answer waits for the job to be stored in Redis, not for handlers. Each
+  // server starts a redis-server of its own, and run.mjs has it emptied before every run.
+  {
+    id: '8',
+    name: '`@vobiz-webhooks/express` in queue mode (`@vobiz-webhooks/bullmq` `bullmqQueue`), defaults',
+    server: 'vobiz-express-queue.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'express', 'bullmq'],
+    ownRedis: true,
+  },
+  {
+    id: '8h',
+    name: 'hand-written queue route (`express.raw` + `createHmac` + `timingSafeEqual` + `JSON.parse` + `queue.add`)',
+    server: 'express-bullmq-hand.mjs',
+    kind: 'vobiz',
+    needs: ['bullmq'],
+    ownRedis: true,
+  },
+];
+
+/**
+ * The worker runs (bench/worker.mjs): the same pre-filled jobs drained, then a steady load, by
+ * `createWorker` with a no-op handler and by a bare BullMQ `Worker` with a no-op processor.
+ */
+export const WORKER_CONFIGS = [
+  { id: 'w', name: '`@vobiz-webhooks/bullmq` `createWorker`, no-op handler', worker: 'vobiz', needs: ['bullmq'] },
+  { id: 'wh', name: 'bare BullMQ `Worker`, no-op processor', worker: 'bare', needs: ['bullmq'] },
 ];
 
 /** Whether a Redis server answers at 127.0.0.1:6379 (configuration 4 needs one). */
@@ -89,5 +120,6 @@ export function whyUnavailable(config, redisUp) {
     .filter(Boolean);
   if (missing.length > 0) return missing.join('; ');
   if (config.redis && !redisUp) return 'no Redis server at 127.0.0.1:6379';
+  if (config.ownRedis || config.worker) return redisServerMissing();
   return undefined;
 }

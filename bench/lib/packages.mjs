@@ -1,6 +1,7 @@
 // The workspace packages are not dependencies of the repository root, so the bench
 // imports their built `dist` by path (what `pnpm build` produced, i.e. what users run).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,6 +13,7 @@ const DIST = {
   koa: 'packages/koa/dist/index.js',
   next: 'packages/next/dist/index.js',
   redis: 'packages/redis/dist/index.js',
+  bullmq: 'packages/bullmq/dist/index.js',
 };
 
 /** The absolute path of a package's built ESM entry, whether or not it exists yet. */
@@ -32,6 +34,16 @@ export async function importPackage(name) {
   const missing = missingPackage(name);
   if (missing) throw new Error(`@vobiz-webhooks/${name}: ${missing}`);
   return import(pathToFileURL(distPath(name)).href);
+}
+
+/**
+ * A third-party dependency of a workspace package (`bullmq` of `@vobiz-webhooks/bullmq`),
+ * resolved from that package as Node resolves its own import of it: the hand-written
+ * configurations then run the very copy and version the package runs.
+ */
+export function requireDependency(name, dependency) {
+  const dir = DIST[name].split('/').slice(0, 2).join('/');
+  return createRequire(`${root}${dir}/package.json`)(dependency);
 }
 
 export const repoRoot = root;

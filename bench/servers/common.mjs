@@ -19,15 +19,31 @@ export function messagesOfMeta(meta) {
   return out;
 }
 
-/** Listens on a free loopback port and tells the parent which one (`READY <port>`). */
-export function serve(server, onClose = async () => {}) {
+/**
+ * Listens on a free loopback port and tells the parent which one (`READY <port>`).
+ * `prepare` runs when bench/run.mjs asks before each load run (a queue server empties its
+ * Redis); `redisCpuSeconds` adds the CPU time of a Redis of the server's own to its stats.
+ */
+export function serve(server, onClose = async () => {}, { prepare, redisCpuSeconds } = {}) {
   server.keepAliveTimeout = 65_000;
   // CPU time per request, asked for by bench/run.mjs over IPC before and after each load
   // run: unlike req/s it barely moves when other work shares the machine.
   let requests = 0;
   server.on('request', () => requests++);
   process.on('message', (message) => {
-    if (message === 'stats') process.send?.({ requests, cpu: process.cpuUsage() });
+    if (message === 'stats') {
+      const stats = { requests, cpu: process.cpuUsage() };
+      if (!redisCpuSeconds) return process.send?.(stats);
+      redisCpuSeconds().then(
+        (seconds) => process.send?.({ ...stats, redisCpuSeconds: seconds }),
+        () => process.send?.(stats),
+      );
+    } else if (message === 'prepare') {
+      Promise.resolve(prepare?.()).then(
+        () => process.send?.({ prepared: true }),
+        (error) => process.send?.({ prepared: false, error: String(error) }),
+      );
+    }
   });
   server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`READY ${server.address().port}\n`);

@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { redisServerInstalled } from '@vobiz-webhooks/test-suites';
 
 // `pnpm bench` must keep working as the packages change: this runs its tiny version
 // against the built packages (the root `pnpm test` builds first) and checks that every
@@ -33,7 +34,7 @@ describe('pnpm bench --smoke', () => {
 
   it('prints the throughput table with a row for every configuration', () => {
     expect(run.stdout).toContain('| # | configuration | req/s | p50 ms | p99 ms | × config 2 | server CPU µs/req |');
-    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7', '6w']) {
+    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7', '6w', '8', '8h']) {
       // Each row is either measured (a req/s figure) or skipped with a reason: never missing.
       expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| ([\\d,]+|skipped) \\|`, 'm'));
     }
@@ -47,6 +48,39 @@ describe('pnpm bench --smoke', () => {
     );
     expect(latencies.length).toBeGreaterThanOrEqual(4);
     expect(latencies.some((value) => !value.endsWith('.00'))).toBe(true);
+  });
+
+  // Queue mode needs a redis-server binary (each queue server and worker run starts its own):
+  // where there is one, every queue configuration must be measured; where not, say why.
+  it('measures the queue configurations (8, 8h) and the workers (w, wh), or says why not', () => {
+    expect(run.stdout).toContain('## Queue workers');
+    expect(run.stdout).toContain('| # | worker | jobs/s | × bare | worker CPU µs/job | Redis CPU µs/job |');
+    if (!redisServerInstalled()) {
+      for (const id of ['8', '8h', 'w', 'wh'])
+        expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| skipped \\|.*redis-server`, 'm'));
+      return;
+    }
+    for (const id of ['8', '8h']) {
+      // Acknowledgements per second, and the redis-server's own CPU per request in the notes.
+      expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| [\\d,]+ \\| .*Redis CPU [\\d.]+ µs/req`, 'm'));
+    }
+    for (const id of ['w', 'wh']) {
+      // jobs/s, × bare, worker CPU, Redis CPU, then enqueue → handler p50 and p99 in milliseconds.
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^\\| ${id} \\| [^|]+ \\| [\\d,]+ \\| [\\d.]+ \\| [\\d.,]+ \\| [\\d.,]+ \\| [\\d.]+ \\| [\\d.]+ \\|`,
+          'm',
+        ),
+      );
+    }
+    expect(run.stdout).toMatch(
+      /^- Queue mode, config 8 ≥ 0\.90 × config 8h \(acknowledgements\/s\): \d\.\d\d → (met|missed)/m,
+    );
+    expect(run.stdout).toMatch(/^- Queue mode against inline with Redis dedupe .*config 8 ÷ config 4 /m);
+    expect(run.stdout).toMatch(
+      /^- Worker, `createWorker` ≥ 0\.90 × a bare BullMQ `Worker` .*: \d\.\d\d → (met|missed)/m,
+    );
+    expect(run.stdout).toMatch(/^- Enqueue → handler at \d+ jobs\/s .*`createWorker` p50 [\d.]+ ms \/ p99 [\d.]+ ms/m);
   });
 
   it('prints the micro-benchmark table and the targets', () => {

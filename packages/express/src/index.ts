@@ -14,7 +14,8 @@ export type VobizMiddleware = (req: NodeRequest, res: ServerResponse, next: (err
 
 const FIX =
   'Mount vobizWebhook() before express.json() (or exclude its path from the parser), ' +
-  'or keep the raw bytes with express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }).';
+  'or keep the raw bytes with express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }); ' +
+  'on NestJS, create the app with NestFactory.create(AppModule, { rawBody: true }).';
 
 /**
  * Express 4/5 and Connect middleware. On a route (`app.post(path, mw)`,

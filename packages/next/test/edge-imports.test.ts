@@ -68,7 +68,10 @@ const isNodeOnly = (specifier: string) =>
 
 describe('the App Router entry is edge-clean', () => {
   it('reaches no node: module and no Node built-in through core', () => {
-    const graph = walk(join(PACKAGES, 'next', 'src', 'index.ts'), { '@vobiz-webhooks/core': coreEdgeSource() });
+    const graph = walk(join(PACKAGES, 'next', 'src', 'index.ts'), {
+      '@vobiz-webhooks/core': coreEdgeSource(),
+      '@vobiz-webhooks/web': join(PACKAGES, 'web', 'src', 'index.ts'),
+    });
 
     // The walk really went through core, not just the adapter file.
     expect(graph.files).toEqual(

@@ -1,0 +1,76 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { createReceiver, VobizWebhookError, type Logger, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+
+/** What `app.register(vobizWebhook, options)` takes, besides Fastify's own `prefix` and `logLevel`. */
+export type VobizFastifyOptions = VobizWebhookOptions & {
+  /** The route, under the register `prefix`. Default `/webhooks/vobiz`. */
+  path?: string;
+};
+
+/** The request being answered, so that Fastify's log lines carry its reqId, at the route's logLevel. */
+const requestLog = new AsyncLocalStorage<FastifyBaseLogger>();
+
+/** Core calls `error(message, cause)`; pino takes the object first, and would drop the cause. */
+const pinoStyle = (logger: () => FastifyBaseLogger): Logger => {
+  const write = (level: 'warn' | 'error') => (message: unknown, cause?: unknown) =>
+    cause === undefined ? logger()[level](String(message)) : logger()[level]({ err: cause }, String(message));
+  return { warn: write('warn'), error: write('error') };
+};
+
+/** The parser's failures, as the receiver's refusals; any other error belongs to the app's error handler. */
+function refusalFor(error: FastifyError, limit: number): VobizWebhookError | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
+  }
+  if (error.code?.startsWith('FST_ERR_CTP_') !== true) return undefined;
+  const message = 'The request body could not be read completely; the sender retries.';
+  return new VobizWebhookError('body_unreadable', message, { cause: error });
+}
+
+const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options) => {
+  // The app's bodyLimit applies unless maxBodyBytes is given; either way Fastify's limit and ours are one number.
+  const maxBodyBytes = options.maxBodyBytes ?? fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+  // Fastify's own logger is used through `request.log`; another pino logger as given; anything else as core does.
+  const own = options.logger === fastify.log ? undefined : options.logger;
+  const pino = own === undefined || (own !== false && Symbol.for('pino.serializers') in own);
+  const fallback = (own as FastifyBaseLogger | undefined) ?? fastify.log;
+  const logger = pino ? pinoStyle(() => (own === undefined ? requestLog.getStore() : undefined) ?? fallback) : own;
+  const receiver = createReceiver({ ...options, maxBodyBytes, logger });
+
+  // This context only (the plugin is not fastify-plugin'd open): the app's other routes keep their JSON parsing.
+  // Every type is kept as bytes, so the receiver, not Fastify, answers a non-JSON type with its 415. Removed first:
+  // re-adding application/json over an app's own JSON parser (fastify-raw-body's, say) throws ALREADY_PRESENT.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const answer = async (request: FastifyRequest, reply: FastifyReply, refusal?: VobizWebhookError) => {
+    const { body, method, headers } = request;
+    const rawBody = refusal ? () => Promise.reject(refusal) : body instanceof Uint8Array ? body : new Uint8Array();
+    const result = await requestLog.run(request.log, () => receiver.receive({ method, headers, rawBody }));
+    return reply.code(result.status).headers(result.headers).send(result.body);
+  };
+
+  // A body Fastify refused to read still gets the receiver's answer (405 and 415 come first), in its shape.
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const refusal = refusalFor(error, maxBodyBytes);
+    if (refusal === undefined) throw error;
+    return answer(request, reply, refusal);
+  });
+
+  // Every method: the receiver answers the others with 405 and `Allow: POST`.
+  fastify.route({
+    method: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+    url: receiver.path,
+    bodyLimit: maxBodyBytes,
+    exposeHeadRoute: false,
+    handler: (request, reply) => answer(request, reply),
+  });
+};
+
+/**
+ * `app.register(vobizWebhook, { secret, on })`: `POST /webhooks/vobiz` (under any register
+ * `prefix`) verified, deduped and handled, in a context of its own.
+ */
+export const vobizWebhook = fp(webhook, { fastify: '5.x', name: '@vobiz-webhooks/fastify', encapsulate: true });

@@ -1,0 +1,92 @@
+// Hono runs on Node, Bun, Deno and Workers, so this imports nothing from `node:`: under the
+// `worker`/`workerd` export conditions `@vobiz-webhooks/core` resolves to its Web Crypto build.
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import {
+  VobizWebhookError,
+  createReceiver,
+  readWebBody,
+  type RawBody,
+  type ReceiveResult,
+  type Receiver,
+  type VobizEvent,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
+
+/** What the middleware puts on the context for what runs after it: `c.get('vobizEvent')`. */
+export interface VobizVariables {
+  vobizEvent: VobizEvent;
+}
+
+export type VobizHandler = Handler;
+export type VobizMiddleware = MiddlewareHandler<{ Variables: VobizVariables }>;
+
+const FIX =
+  'Mount vobizWebhook() before any middleware that parses the body, or have that middleware read it with ' +
+  'c.req.arrayBuffer() or c.req.text(), which Hono caches, instead of c.req.raw or c.req.parseBody().';
+
+/**
+ * The raw bytes, read through Hono's body cache so that `c.req.json()` / `c.req.text()` still work
+ * afterwards. Not `c.req.arrayBuffer()` itself: it has no limit, and an endless body would be buffered whole.
+ */
+function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
+  return async (limit) => {
+    // Hono types the cache by value, but it holds the promises its readers return.
+    const cache = c.req.bodyCache as unknown as {
+      [key: string]: unknown;
+      arrayBuffer?: Promise<ArrayBuffer>;
+      text?: Promise<string>;
+    };
+    // An earlier reader's exact bytes, or its text (json() caches text), as Express uses a string req.body.
+    if (cache.arrayBuffer) return new Uint8Array(await cache.arrayBuffer);
+    if (cache.text) return cache.text;
+    if (c.req.raw.bodyUsed || Object.keys(cache).length > 0) {
+      throw new VobizWebhookError('raw_body_unavailable', `The request body was already read. ${FIX}`);
+    }
+    const reading = readWebBody(c.req.raw, limit);
+    const cached = reading.then((bytes) => bytes.slice().buffer as ArrayBuffer);
+    // A failed read is answered from `reading`; only a later reader of the cache should see it fail.
+    cached.catch(() => undefined);
+    cache.arrayBuffer = cached;
+    return reading;
+  };
+}
+
+const respond = (result: ReceiveResult) =>
+  new Response(result.body, { status: result.status, headers: result.headers });
+const receiveFrom = (receiver: Receiver, c: Context) =>
+  receiver.receive({ method: c.req.method, headers: c.req.raw.headers, rawBody: rawBodyOf(c) });
+
+/**
+ * A Hono handler that answers every request reaching it: `app.post(path, vobizWebhook(o))`, or
+ * `app.all(path, …)` to answer other methods with 405 and `Allow: POST` (`app.post` leaves them to
+ * Hono's 404). `options.path` is not used; the route decides.
+ */
+export function vobizWebhook(options: VobizWebhookOptions): VobizHandler {
+  const receiver = createReceiver(options);
+  return async (c) => respond(await receiveFrom(receiver, c));
+}
+
+/**
+ * Middleware, `app.use(vobizMiddleware(o))`: answers `options.path` (the full path, default
+ * `/webhooks/vobiz`; 405 there for other methods) and passes every other request on unread.
+ * A delivery it handled runs what is mounted after it on that path, with the verified event in
+ * `c.get('vobizEvent')` and the body still readable; Vobiz gets the receiver's answer whatever
+ * that returns. Refusals and duplicates stop here: nothing later sees an unverified or repeated body.
+ */
+export function vobizMiddleware(options: VobizWebhookOptions): VobizMiddleware {
+  const receiver = createReceiver(options);
+  return async (c, next) => {
+    if (!receiver.matchesPath(c.req.path)) return next();
+    const result = await receiveFrom(receiver, c);
+    const response = respond(result);
+    const { event } = result;
+    if (result.status !== 200 || event === undefined || JSON.parse(result.body).duplicate) return response;
+    c.set('vobizEvent', event);
+    await next();
+    // Cleared first: Hono's setter would otherwise copy the later handler's headers onto this answer.
+    c.res = undefined;
+    c.res = response;
+  };
+}
+
+export type * from '@vobiz-webhooks/core';

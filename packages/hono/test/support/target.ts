@@ -1,0 +1,71 @@
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import request from 'supertest';
+import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { vobizMiddleware, vobizWebhook } from '@vobiz-webhooks/hono';
+import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
+
+export const DEFAULT_PATH = '/webhooks/vobiz';
+
+/**
+ * `handler`: `app.all(path, vobizWebhook(o))`, so every method reaches the pipeline and gets its
+ * JSON 405. `middleware`: `app.use(vobizMiddleware(o))` at the root, with other routes beside it.
+ */
+export type Mount = 'handler' | 'middleware';
+
+export function honoApp(options: VobizWebhookOptions, mount: Mount): Hono {
+  const app = new Hono();
+  if (mount === 'handler') app.all(options.path ?? DEFAULT_PATH, vobizWebhook(options));
+  else app.use(vobizMiddleware(options));
+  app.get('/health', (c) => c.text('ok'));
+  return app;
+}
+
+/** Turns a Fetch `Response` into the shape the suites assert on. */
+export async function toDeliveryResponse(response: Response): Promise<DeliveryResponse> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: the suite gets the text.
+  }
+  return { status: response.status, headers, body };
+}
+
+/** Through `app.request()`: Hono's own in-process entry, the one Bun, Deno and Workers call as `app.fetch`. */
+export const makeRequestTarget =
+  (mount: Mount): MakeTarget =>
+  (options: VobizWebhookOptions): Target => {
+    const app = honoApp(options, mount);
+    return {
+      async send({ method = 'POST', path = options.path ?? DEFAULT_PATH, headers = {}, body }: DeliveryRequest) {
+        const hasBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
+        const init: RequestInit = { method, headers, ...(hasBody ? { body: body as BodyInit } : {}) };
+        return toDeliveryResponse(await app.request(`http://localhost${path}`, init));
+      },
+    };
+  };
+
+/** Over real HTTP through @hono/node-server's request listener (what `serve()` mounts on node:http). */
+export const makeNodeServerTarget =
+  (mount: Mount): MakeTarget =>
+  (options: VobizWebhookOptions): Target => {
+    const listener = getRequestListener(honoApp(options, mount).fetch);
+    return {
+      async send({ method = 'POST', path = options.path ?? DEFAULT_PATH, headers = {}, body }: DeliveryRequest) {
+        let req = request(listener)[method.toLowerCase() as 'post'](path);
+        for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+        // Byte for byte: superagent would JSON-encode a Buffer sent as application/json.
+        const res = body === undefined ? await req : await req.serialize((bytes) => bytes).send(Buffer.from(body));
+        const text = res.text ?? '';
+        let parsed: unknown = text;
+        if (/json/.test(String(res.headers['content-type'] ?? ''))) parsed = JSON.parse(text);
+        return { status: res.status, headers: res.headers as Record<string, string>, body: parsed };
+      },
+    };
+  };

@@ -5,6 +5,7 @@ import {
   type DedupeStore,
   type VobizEvent,
   type InlineOptions,
+  type SharedOptions,
 } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
@@ -17,7 +18,7 @@ import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './ta
  */
 
 export const SECRET = 'whsec_conformance_9f3b2a71';
-const OTHER_SECRET = 'whsec_someone_else_00000000';
+export const OTHER_SECRET = 'whsec_someone_else_00000000';
 const HOUR = 60 * 60 * 1000;
 
 /** A signed POST of an event (or exact raw bytes), as Vobiz sends it. */
@@ -29,7 +30,7 @@ export function delivery(input: object | string | Uint8Array, secret = SECRET): 
   return { method: 'POST', headers: { ...signed.headers }, body: signed.body };
 }
 
-const withHeaders = (request: DeliveryRequest, headers: Record<string, string | undefined>): DeliveryRequest => {
+export const withHeaders = (request: DeliveryRequest, headers: Record<string, string | undefined>): DeliveryRequest => {
   const merged: Record<string, string> = { ...request.headers };
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) delete merged[name];
@@ -56,7 +57,7 @@ export function expectOk(response: DeliveryResponse, duplicate = false): void {
 }
 
 /** A promise with its resolver, to hold a handler open while a test sends more copies. */
-function gate(): { promise: Promise<void>; open: () => void } {
+export function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => {
     open = resolve;
@@ -78,6 +79,172 @@ function recordingStore(overrides: Partial<DedupeStore> = {}): DedupeStore & { c
     release: (key, token) => (calls.push(`release ${key}`), (overrides.release ?? inner.release)(key, token)),
   };
 }
+
+/** One refusal of the answers table: the situation, its answer, and the delivery that causes it. */
+export interface RefusalCase {
+  situation: string;
+  status: number;
+  code: string;
+  options?: Partial<SharedOptions>;
+  request: () => DeliveryRequest;
+}
+
+/**
+ * Every refusal decided before the handlers (or the enqueue) run: the same in inline and
+ * in queue mode, so both suites run this one table.
+ */
+export const refusalsBeforeHandling: readonly RefusalCase[] = [
+  {
+    situation: 'the signature header is missing',
+    status: 401,
+    code: 'missing_signature',
+    request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': undefined }),
+  },
+  {
+    situation: 'the signature header is empty',
+    status: 401,
+    code: 'missing_signature',
+    request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': '' }),
+  },
+  {
+    situation: 'the body was signed with another secret',
+    status: 401,
+    code: 'invalid_signature',
+    request: () => delivery(createTestEvent('message.inbound'), OTHER_SECRET),
+  },
+  {
+    situation: 'the signature is malformed (not 64 hex digits)',
+    status: 401,
+    code: 'invalid_signature',
+    request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': 'sha256=zz' }),
+  },
+  {
+    situation: 'the body was tampered with after signing',
+    status: 401,
+    code: 'invalid_signature',
+    request: () => {
+      const signed = delivery(createTestEvent('message.inbound', { account_id: 'MA_ORIGINAL' }));
+      return { ...signed, body: String(signed.body).replace('MA_ORIGINAL', 'MA_ATTACKER') };
+    },
+  },
+  {
+    situation: 'the body is larger than maxBodyBytes',
+    status: 413,
+    code: 'payload_too_large',
+    options: { maxBodyBytes: 512 },
+    request: () => delivery(createTestEvent('message.inbound', { messageType: 'order' })),
+  },
+  {
+    situation: 'the content type is not JSON',
+    status: 415,
+    code: 'unsupported_media_type',
+    request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'content-type': 'text/plain' }),
+  },
+  {
+    situation: 'the content type is a form',
+    status: 415,
+    code: 'unsupported_media_type',
+    request: () =>
+      withHeaders(delivery(createTestEvent('message.inbound')), {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+  },
+  {
+    situation: 'the body is not JSON (but correctly signed)',
+    status: 400,
+    code: 'invalid_json',
+    request: () => delivery('{"event_id": "a", oops'),
+  },
+  {
+    situation: 'the envelope misses event_id',
+    status: 400,
+    code: 'invalid_envelope',
+    request: () => {
+      const { event_id: _omitted, ...rest } = createTestEvent('message.inbound');
+      return delivery(rest);
+    },
+  },
+  {
+    situation: 'occurred_at is not a timestamp',
+    status: 400,
+    code: 'invalid_envelope',
+    request: () => delivery({ ...createTestEvent('message.status'), occurred_at: 'yesterday' }),
+  },
+  {
+    situation: 'the payload is not a JSON object',
+    status: 400,
+    code: 'invalid_envelope',
+    request: () => delivery({ ...createTestEvent('message.inbound'), payload: 'nope' }),
+  },
+  {
+    situation: 'the body is a JSON array, not an envelope',
+    status: 400,
+    code: 'invalid_envelope',
+    request: () => delivery('[1,2,3]'),
+  },
+  {
+    situation: 'X-Webhook-Event differs from event_type',
+    status: 400,
+    code: 'event_type_mismatch',
+    request: () => withHeaders(delivery(createTestEvent('message.status')), { 'x-webhook-event': 'message.inbound' }),
+  },
+  {
+    situation: 'occurred_at is older than maxEventAgeMs (48 h by default)',
+    status: 400,
+    code: 'stale_event',
+    request: () =>
+      delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 49 * HOUR).toISOString() })),
+  },
+  {
+    situation: 'occurred_at is older than a custom maxEventAgeMs',
+    status: 400,
+    code: 'stale_event',
+    options: { maxEventAgeMs: HOUR },
+    request: () =>
+      delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 2 * HOUR).toISOString() })),
+  },
+  {
+    situation: 'occurred_at is more than 5 minutes in the future',
+    status: 400,
+    code: 'stale_event',
+    request: () =>
+      delivery(createTestEvent('message.inbound', { occurred_at: new Date(Date.now() + 10 * 60_000).toISOString() })),
+  },
+  {
+    situation: 'dedupeKey throws',
+    status: 500,
+    code: 'internal_error',
+    options: {
+      dedupeKey: () => {
+        throw new Error('no wamid');
+      },
+    },
+    request: () => delivery(createTestEvent('message.inbound')),
+  },
+  {
+    situation: 'dedupeKey returns an empty string',
+    status: 500,
+    code: 'internal_error',
+    options: { dedupeKey: () => '' },
+    request: () => delivery(createTestEvent('message.inbound')),
+  },
+  {
+    situation: 'dedupeKey returns something other than a string',
+    status: 500,
+    code: 'internal_error',
+    options: { dedupeKey: (() => 42) as unknown as () => string },
+    request: () => delivery(createTestEvent('message.inbound')),
+  },
+  {
+    situation: "the dedupe store's claim rejects",
+    status: 503,
+    code: 'store_unavailable',
+    options: {
+      dedupe: recordingStore({ claim: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) }),
+    },
+    request: () => delivery(createTestEvent('message.inbound')),
+  },
+];
 
 export function describeConformance(name: string, makeTarget: MakeTarget): void {
   describe(`${name}: conformance`, () => {
@@ -173,138 +340,8 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
         expect(calls).toBe(1);
       });
 
-      const refusals: Array<{
-        situation: string;
-        status: number;
-        code: string;
-        options?: Partial<InlineOptions>;
-        request: () => DeliveryRequest;
-      }> = [
-        {
-          situation: 'the signature header is missing',
-          status: 401,
-          code: 'missing_signature',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': undefined }),
-        },
-        {
-          situation: 'the signature header is empty',
-          status: 401,
-          code: 'missing_signature',
-          request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': '' }),
-        },
-        {
-          situation: 'the body was signed with another secret',
-          status: 401,
-          code: 'invalid_signature',
-          request: () => delivery(createTestEvent('message.inbound'), OTHER_SECRET),
-        },
-        {
-          situation: 'the signature is malformed (not 64 hex digits)',
-          status: 401,
-          code: 'invalid_signature',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': 'sha256=zz' }),
-        },
-        {
-          situation: 'the body was tampered with after signing',
-          status: 401,
-          code: 'invalid_signature',
-          request: () => {
-            const signed = delivery(createTestEvent('message.inbound', { account_id: 'MA_ORIGINAL' }));
-            return { ...signed, body: String(signed.body).replace('MA_ORIGINAL', 'MA_ATTACKER') };
-          },
-        },
-        {
-          situation: 'the body is larger than maxBodyBytes',
-          status: 413,
-          code: 'payload_too_large',
-          options: { maxBodyBytes: 512 },
-          request: () => delivery(createTestEvent('message.inbound', { messageType: 'order' })),
-        },
-        {
-          situation: 'the content type is not JSON',
-          status: 415,
-          code: 'unsupported_media_type',
-          request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'content-type': 'text/plain' }),
-        },
-        {
-          situation: 'the content type is a form',
-          status: 415,
-          code: 'unsupported_media_type',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.inbound')), {
-              'content-type': 'application/x-www-form-urlencoded',
-            }),
-        },
-        {
-          situation: 'the body is not JSON (but correctly signed)',
-          status: 400,
-          code: 'invalid_json',
-          request: () => delivery('{"event_id": "a", oops'),
-        },
-        {
-          situation: 'the envelope misses event_id',
-          status: 400,
-          code: 'invalid_envelope',
-          request: () => {
-            const { event_id: _omitted, ...rest } = createTestEvent('message.inbound');
-            return delivery(rest);
-          },
-        },
-        {
-          situation: 'occurred_at is not a timestamp',
-          status: 400,
-          code: 'invalid_envelope',
-          request: () => delivery({ ...createTestEvent('message.status'), occurred_at: 'yesterday' }),
-        },
-        {
-          situation: 'the payload is not a JSON object',
-          status: 400,
-          code: 'invalid_envelope',
-          request: () => delivery({ ...createTestEvent('message.inbound'), payload: 'nope' }),
-        },
-        {
-          situation: 'the body is a JSON array, not an envelope',
-          status: 400,
-          code: 'invalid_envelope',
-          request: () => delivery('[1,2,3]'),
-        },
-        {
-          situation: 'X-Webhook-Event differs from event_type',
-          status: 400,
-          code: 'event_type_mismatch',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.status')), { 'x-webhook-event': 'message.inbound' }),
-        },
-        {
-          situation: 'occurred_at is older than maxEventAgeMs (48 h by default)',
-          status: 400,
-          code: 'stale_event',
-          request: () =>
-            delivery(
-              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 49 * HOUR).toISOString() }),
-            ),
-        },
-        {
-          situation: 'occurred_at is older than a custom maxEventAgeMs',
-          status: 400,
-          code: 'stale_event',
-          options: { maxEventAgeMs: HOUR },
-          request: () =>
-            delivery(
-              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 2 * HOUR).toISOString() }),
-            ),
-        },
-        {
-          situation: 'occurred_at is more than 5 minutes in the future',
-          status: 400,
-          code: 'stale_event',
-          request: () =>
-            delivery(
-              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() + 10 * 60_000).toISOString() }),
-            ),
-        },
+      const refusals: Array<Omit<RefusalCase, 'options'> & { options?: Partial<InlineOptions> }> = [
+        ...refusalsBeforeHandling,
         {
           situation: 'a handler throws',
           status: 500,
@@ -324,40 +361,6 @@ export function describeConformance(name: string, makeTarget: MakeTarget): void 
           code: 'handler_failed',
           options: { on: { '*': async () => Promise.reject(new Error('queue full')) } },
           request: () => delivery(createTestEvent('call.connect')),
-        },
-        {
-          situation: 'dedupeKey throws',
-          status: 500,
-          code: 'internal_error',
-          options: {
-            dedupeKey: () => {
-              throw new Error('no wamid');
-            },
-          },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-        {
-          situation: 'dedupeKey returns an empty string',
-          status: 500,
-          code: 'internal_error',
-          options: { dedupeKey: () => '' },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-        {
-          situation: 'dedupeKey returns something other than a string',
-          status: 500,
-          code: 'internal_error',
-          options: { dedupeKey: (() => 42) as unknown as () => string },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-        {
-          situation: "the dedupe store's claim rejects",
-          status: 503,
-          code: 'store_unavailable',
-          options: {
-            dedupe: recordingStore({ claim: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) }),
-          },
-          request: () => delivery(createTestEvent('message.inbound')),
         },
       ];
 

@@ -3,6 +3,7 @@
 // Adapters under test
 export type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from './target';
 export { listen, type Listening } from './listen';
+export { toDeliveryResponse, toRequest } from './fetch';
 
 // The behaviour every adapter owes its users
 export { describeConformance, delivery, expectOk, expectRefusal, SECRET } from './conformance';

@@ -7,9 +7,18 @@ import {
   type VobizEvent,
 } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
-import { delivery, expectOk, expectRefusal, SECRET } from './conformance';
+import {
+  delivery,
+  expectOk,
+  expectRefusal,
+  gate,
+  OTHER_SECRET,
+  refusalsBeforeHandling,
+  SECRET,
+  withHeaders,
+} from './conformance';
 import { eventually } from './raw-http';
-import type { DeliveryRequest, MakeTarget, Target } from './target';
+import type { MakeTarget, Target } from './target';
 
 /*
  * The conformance suite in queue mode (docs/architecture.md, "Queues"): the receiver
@@ -36,27 +45,7 @@ export interface QueueHarness {
   open(): Promise<QueueUnderTest>;
 }
 
-const OTHER_SECRET = 'whsec_someone_else_00000000';
-const HOUR = 60 * 60 * 1000;
-
-const withHeaders = (request: DeliveryRequest, headers: Record<string, string | undefined>): DeliveryRequest => {
-  const merged: Record<string, string> = { ...request.headers };
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) delete merged[name];
-    else merged[name] = value;
-  }
-  return { ...request, headers: merged };
-};
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-}
 
 export function describeQueueConformance(name: string, makeTarget: MakeTarget, harness: QueueHarness): void {
   describe(`${name}: queue-mode conformance`, () => {
@@ -324,120 +313,8 @@ export function describeQueueConformance(name: string, makeTarget: MakeTarget, h
     });
 
     describe('refusals queue nothing', () => {
-      const rows: Array<{
-        situation: string;
-        status: number;
-        code: string;
-        options?: Partial<QueueOptions>;
-        request: () => DeliveryRequest;
-      }> = [
-        {
-          situation: 'the signature header is missing',
-          status: 401,
-          code: 'missing_signature',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.inbound')), { 'x-webhook-signature': undefined }),
-        },
-        {
-          situation: 'the body was signed with another secret',
-          status: 401,
-          code: 'invalid_signature',
-          request: () => delivery(createTestEvent('message.inbound'), OTHER_SECRET),
-        },
-        {
-          situation: 'the body was tampered with after signing',
-          status: 401,
-          code: 'invalid_signature',
-          request: () => {
-            const signed = delivery(createTestEvent('message.inbound', { account_id: 'MA_ORIGINAL' }));
-            return { ...signed, body: String(signed.body).replace('MA_ORIGINAL', 'MA_ATTACKER') };
-          },
-        },
-        {
-          situation: 'the body is larger than maxBodyBytes',
-          status: 413,
-          code: 'payload_too_large',
-          options: { maxBodyBytes: 512 },
-          request: () => delivery(createTestEvent('message.inbound', { messageType: 'order' })),
-        },
-        {
-          situation: 'the content type is not JSON',
-          status: 415,
-          code: 'unsupported_media_type',
-          request: () => withHeaders(delivery(createTestEvent('message.inbound')), { 'content-type': 'text/plain' }),
-        },
-        {
-          situation: 'the body is not JSON (but correctly signed)',
-          status: 400,
-          code: 'invalid_json',
-          request: () => delivery('{"event_id": "a", oops'),
-        },
-        {
-          situation: 'the envelope misses event_id',
-          status: 400,
-          code: 'invalid_envelope',
-          request: () => {
-            const { event_id: _omitted, ...rest } = createTestEvent('message.inbound');
-            return delivery(rest);
-          },
-        },
-        {
-          situation: 'X-Webhook-Event differs from event_type',
-          status: 400,
-          code: 'event_type_mismatch',
-          request: () =>
-            withHeaders(delivery(createTestEvent('message.status')), { 'x-webhook-event': 'message.inbound' }),
-        },
-        {
-          situation: 'occurred_at is older than maxEventAgeMs',
-          status: 400,
-          code: 'stale_event',
-          request: () =>
-            delivery(
-              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() - 49 * HOUR).toISOString() }),
-            ),
-        },
-        {
-          situation: 'occurred_at is more than 5 minutes in the future',
-          status: 400,
-          code: 'stale_event',
-          request: () =>
-            delivery(
-              createTestEvent('message.inbound', { occurred_at: new Date(Date.now() + 10 * 60_000).toISOString() }),
-            ),
-        },
-        {
-          situation: 'dedupeKey throws',
-          status: 500,
-          code: 'internal_error',
-          options: {
-            dedupeKey: () => {
-              throw new Error('no wamid');
-            },
-          },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-        {
-          situation: 'dedupeKey returns an empty string',
-          status: 500,
-          code: 'internal_error',
-          options: { dedupeKey: () => '' },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-        {
-          situation: "the dedupe store's claim rejects",
-          status: 503,
-          code: 'store_unavailable',
-          options: {
-            dedupe: {
-              claim: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
-              complete: () => undefined,
-              release: () => undefined,
-            },
-          },
-          request: () => delivery(createTestEvent('message.inbound')),
-        },
-      ];
+      // The one table of refusals decided before the enqueue, shared with the inline suite.
+      const rows = refusalsBeforeHandling;
 
       it.each(rows)(
         '$status $code when $situation, and no job is queued',

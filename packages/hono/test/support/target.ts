@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import request from 'supertest';
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
 import { vobizMiddleware, vobizWebhook } from '@vobiz-webhooks/hono';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
+import { toDeliveryResponse, type DeliveryRequest, type MakeTarget, type Target } from '@vobiz-webhooks/test-suites';
 
 export const DEFAULT_PATH = '/webhooks/vobiz';
 
@@ -19,22 +19,6 @@ export function honoApp(options: VobizWebhookOptions, mount: Mount): Hono {
   else app.use(vobizMiddleware(options));
   app.get('/health', (c) => c.text('ok'));
   return app;
-}
-
-/** Turns a Fetch `Response` into the shape the suites assert on. */
-export async function toDeliveryResponse(response: Response): Promise<DeliveryResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: the suite gets the text.
-  }
-  return { status: response.status, headers, body };
 }
 
 /** Through `app.request()`: Hono's own in-process entry, the one Bun, Deno and Workers call as `app.fetch`. */

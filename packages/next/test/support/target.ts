@@ -1,36 +1,22 @@
 import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
+import {
+  toDeliveryResponse,
+  toRequest as toFetchRequest,
+  type DeliveryRequest,
+  type MakeTarget,
+  type Target,
+} from '@vobiz-webhooks/test-suites';
+
+export { toDeliveryResponse };
 import { vobizWebhook } from '@vobiz-webhooks/next';
 
 /** Where the route file would live; the App Router handler answers whatever URL reaches it. */
 const ORIGIN = 'http://localhost:3000';
 const DEFAULT_PATH = '/api/webhooks/vobiz';
 
-/** Turns a Fetch `Response` into the shape the conformance suite asserts on. */
-export async function toDeliveryResponse(response: Response): Promise<DeliveryResponse> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: the suite gets the text.
-  }
-  return { status: response.status, headers, body };
-}
-
 /** A Web `Request` for a delivery, exactly as Next.js hands one to a route handler. */
-export function toRequest({ method = 'POST', path = DEFAULT_PATH, headers = {}, body }: DeliveryRequest): Request {
-  const hasBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
-  return new Request(new URL(path, ORIGIN), {
-    method,
-    headers,
-    ...(hasBody ? { body: body as BodyInit } : {}),
-  });
-}
+export const toRequest = (request: DeliveryRequest): Request =>
+  toFetchRequest(request, { origin: ORIGIN, defaultPath: DEFAULT_PATH });
 
 /**
  * The App Router handler called the way Next.js calls it: `POST(new Request(...))`.

@@ -72,7 +72,9 @@ export function describeWorkerBehaviour<C>(label: string, target: Backend<C>): v
       expect(runs.filter((key) => key === 'message.inbound')).toHaveLength(1);
       const job = await queue.getJob(jobIdFor(event.event_id));
       expect(await job?.getState()).toBe('completed');
-      expect(completedHandlers(job?.progress).sort()).toEqual(['*', 'message.inbound']);
+      // 'message.inbound' was recorded when it finished beside the failing '*'; the retries
+      // ran '*' alone, and a lone handler's record is the job's own completion.
+      expect(completedHandlers(job?.progress)).toEqual(['message.inbound']);
     });
 
     it('a re-run of a job whose progress records a completed handler skips it (what a crash recovery does)', async () => {

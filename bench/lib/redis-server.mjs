@@ -17,7 +17,8 @@ export function redisServerMissing() {
   return missing || undefined;
 }
 
-async function freePort() {
+/** A port nobody listens on right now: the OS picks it, it is released for redis-server. */
+export async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -30,19 +31,18 @@ async function freePort() {
 // Whatever way the process that started it ends, even SIGKILLed (bench:instructions kills its
 // servers so), its Redis must not outlive it: a shell holds the read end of a pipe from this
 // process and stops redis-server when the pipe closes.
-const GUARDED = 'redis-server "$@" & pid=$!; read _; kill $pid; wait $pid';
+const GUARDED = 'redis-server "$@" & pid=$!; echo "redis-server pid $pid"; read _; kill $pid 2>/dev/null; wait $pid';
 
 /**
- * Starts redis-server on a free loopback port and resolves once it accepts connections:
- * `{ port, connection, flush(), cpuSeconds(), stop() }`.
+ * Spawns redis-server with `args` under that guard and resolves once it accepts connections,
+ * with the shell's child process and redis-server's own pid (for signals to it alone).
+ * Ending the child's stdin stops it.
  */
-export async function startRedisServer() {
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+export async function launchRedis(args, timeoutMs = 20_000) {
   const child = spawn('sh', ['-c', GUARDED, 'sh', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output.slice(-300)}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output.slice(-500)}`)), timeoutMs);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (output.includes('Ready to accept connections')) {
@@ -52,10 +52,21 @@ export async function startRedisServer() {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}: ${output.slice(-300)}`));
+      reject(new Error(`redis-server exited with ${code}: ${output.slice(-500)}`));
     });
   });
   child.stdout.resume();
+  return { child, pid: Number(/redis-server pid (\d+)/.exec(output)?.[1]) };
+}
+
+/**
+ * Starts redis-server on a free loopback port and resolves once it accepts connections:
+ * `{ port, connection, flush(), cpuSeconds(), stop() }`.
+ */
+export async function startRedisServer() {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+  const { child } = await launchRedis(args);
   const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
   await admin.connect();
   return {

@@ -1,6 +1,6 @@
 import { rateLimit } from './log';
 import { normalizeSecrets } from './secrets';
-import { toHex } from './signature-format';
+import { decodeHexSignature, toHex } from './signature-format';
 import type { Logger } from './types';
 import { webVerifier } from './web/signature';
 
@@ -92,7 +92,7 @@ async function matchingSecret(
   signature: string,
 ): Promise<number | undefined> {
   for (const [index, secret] of secrets.entries()) {
-    if (secret.length > 0 && (await webVerifier([secret])(body, signature))) return index;
+    if (secret.length > 0 && (await webVerifier([secret])(body, decodeHexSignature(signature)))) return index;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { VobizWebhookError } from './errors';
 import { safeText } from './log';
-import type { EventHandler, Logger, VobizEvent } from './types';
+import type { EventHandler, LegacyEventNames, Logger, VobizEvent } from './types';
 
 /** A handler with the key it was given under in `on` (a worker records completion by key). */
 export interface RoutedHandler {
@@ -9,6 +9,15 @@ export interface RoutedHandler {
 }
 
 export type HandlerList = readonly RoutedHandler[];
+
+/** Vobiz's earlier event names, mapped to current types on arrival: as handler keys they would never run. */
+const LEGACY_KEYS: Readonly<Record<keyof LegacyEventNames, string>> = {
+  'message.received': 'message.inbound',
+  'message.sent': 'message.status',
+  'message.delivered': 'message.status',
+  'message.read': 'message.status',
+  'message.failed': 'message.status',
+};
 
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
@@ -22,6 +31,14 @@ export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
     );
   }
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
+  for (const [legacy, current] of Object.entries(LEGACY_KEYS)) {
+    if (Object.hasOwn(handlers, legacy)) {
+      throw new TypeError(
+        `vobiz-webhooks: '${legacy}' is Vobiz's earlier event name, and no event arrives under it: deliveries in ` +
+          `that format are mapped to '${current}'. Use '${current}' as the handler key.`,
+      );
+    }
+  }
   const entry = (key: string): RoutedHandler[] => {
     const handler = handlers[key];
     return handler === undefined ? [] : [{ key, handler }];

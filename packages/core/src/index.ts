@@ -2,7 +2,8 @@
 // The Edge and Workers build (`index.web.ts`) exports the same names.
 import { nodePlatform } from './node/platform';
 import { createReceiverWith, type Receiver } from './receiver';
-import type { VobizWebhookOptions } from './types';
+import { resolveMetaOptions, resolveVobizOptions } from './options';
+import type { MetaWebhookOptions, VobizWebhookOptions } from './types';
 
 /**
  * The whole receive pipeline, framework-free: method, content type, size limit,
@@ -10,7 +11,16 @@ import type { VobizWebhookOptions } from './types';
  * translate a request into `{ method, headers, rawBody }` and the result back.
  */
 export function createReceiver(options: VobizWebhookOptions): Receiver {
-  return createReceiverWith(nodePlatform, options);
+  return createReceiverWith(nodePlatform, resolveVobizOptions(options));
+}
+
+/**
+ * The same pipeline for Meta's WhatsApp Cloud API received directly: the `GET`
+ * subscription handshake, `X-Hub-Signature-256` under the app secret, and one event
+ * per item of the body, each deduped on its own key (docs/architecture.md, "Formats").
+ */
+export function createMetaReceiver(options: MetaWebhookOptions): Receiver {
+  return createReceiverWith(nodePlatform, resolveMetaOptions(options));
 }
 
 // The receive pipeline
@@ -41,6 +51,8 @@ export {
   callSchema,
   contactSchema,
   metaErrorSchema,
+  legacyEnvelopeSchema,
+  metaEnvelopeSchema,
 } from './schemas';
 
 // Reading payloads

@@ -3,10 +3,15 @@
 // `node:crypto`. Nothing here imports a `node:` module.
 import { webPlatform } from './web/platform';
 import { createReceiverWith, type Receiver } from './receiver';
-import type { VobizWebhookOptions } from './types';
+import { resolveMetaOptions, resolveVobizOptions } from './options';
+import type { MetaWebhookOptions, VobizWebhookOptions } from './types';
 
 export function createReceiver(options: VobizWebhookOptions): Receiver {
-  return createReceiverWith(webPlatform, options);
+  return createReceiverWith(webPlatform, resolveVobizOptions(options));
+}
+
+export function createMetaReceiver(options: MetaWebhookOptions): Receiver {
+  return createReceiverWith(webPlatform, resolveMetaOptions(options));
 }
 
 const syncUnavailable = (name: string, twin: string) => (): never => {
@@ -52,6 +57,8 @@ export {
   callSchema,
   contactSchema,
   metaErrorSchema,
+  legacyEnvelopeSchema,
+  metaEnvelopeSchema,
 } from './schemas';
 
 // Reading payloads

@@ -1,17 +1,31 @@
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
 import { guardedLogger } from './log';
+import { metaFormat } from './formats/meta';
+import { vobizFormat } from './formats/vobiz';
+import { vobizLegacyFormat } from './formats/vobiz-legacy';
+import type { WireFormat } from './formats/format';
 import { normalizeSecrets } from './secrets';
-import type { EventQueue, Logger, VobizEvent, VobizWebhookOptions } from './types';
+import type { EventQueue, Logger, MetaWebhookOptions, VobizEvent, VobizFormat, VobizWebhookOptions } from './types';
 
 const MINUTE = 60_000;
 const HOURS_48 = 48 * 60 * MINUTE;
+/** Meta retries a failed delivery for up to 7 days. */
+const DAYS_7 = 7 * 24 * 60 * MINUTE;
 /** How far ahead of the receiver's clock an event's `occurred_at` may be. */
 export const FUTURE_SKEW_MS = 5 * MINUTE;
 
 /** Every option checked and defaulted, once, at construction. */
 export interface ResolvedOptions {
+  /** The formats accepted, each told apart by its signature header. */
+  formats: readonly WireFormat[];
+  /** `secret`, or `appSecret` for Meta: the option's name, for messages. */
+  secretName: string;
   secrets: readonly string[];
+  /** Meta only: the token the `GET` subscription handshake must present. */
+  verifyToken: string | undefined;
+  /** The `Allow` header of a 405: `POST`, or `GET, POST` with the handshake. */
+  allow: string;
   /** Inline mode: the handlers each event type runs. Queue mode: none, the worker runs them. */
   handlersFor: (eventType: string) => HandlerList;
   /** Queue mode: where events go instead of handlers, and how long an enqueue may take. */
@@ -37,7 +51,7 @@ function positiveInteger(name: string, value: unknown): number {
 }
 
 /** Queue mode's options: the queue, its timeout, and no `on` (the handlers run in the worker). */
-function resolveQueue(options: VobizWebhookOptions): ResolvedOptions['queue'] {
+function resolveQueue(options: AnyOptions): ResolvedOptions['queue'] {
   const {
     queue,
     on,
@@ -66,24 +80,89 @@ function resolveQueue(options: VobizWebhookOptions): ResolvedOptions['queue'] {
 
 const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
 
+type AnyOptions = VobizWebhookOptions | MetaWebhookOptions;
+
+/** What tells the sources apart at construction; the rest of the options are common. */
+interface SourceSettings {
+  formats: readonly WireFormat[];
+  secretName: 'secret' | 'appSecret';
+  secret: unknown;
+  verifyToken: string | undefined;
+  path: string;
+  maxEventAgeMs: number;
+}
+
+const VOBIZ_FORMATS: Readonly<Record<VobizFormat, WireFormat>> = {
+  vobiz: vobizFormat,
+  'vobiz-legacy': vobizLegacyFormat,
+};
+
+function resolveFormats(formats: unknown = ['vobiz', 'vobiz-legacy']): readonly WireFormat[] {
+  const names = Array.isArray(formats) ? (formats as unknown[]) : undefined;
+  if (names === undefined || names.length === 0 || names.some((name) => !Object.hasOwn(VOBIZ_FORMATS, String(name)))) {
+    const meta = names?.includes('meta') === true ? " Meta's deliveries are received with metaWebhook." : '';
+    throw new TypeError(
+      "vobiz-webhooks: `formats` must be a non-empty array of 'vobiz' and 'vobiz-legacy' (default both), got " +
+        `${JSON.stringify(formats) ?? String(formats)}.${meta}`,
+    );
+  }
+  return [...new Set(names as VobizFormat[])].map((name) => VOBIZ_FORMATS[name]);
+}
+
+/** Validates and defaults `vobizWebhook`'s options (both Vobiz formats by default). */
+export function resolveVobizOptions(options: VobizWebhookOptions): ResolvedOptions {
+  return resolveOptions(options, {
+    formats: resolveFormats(options.formats),
+    secretName: 'secret',
+    secret: options.secret,
+    verifyToken: undefined,
+    path: '/webhooks/vobiz',
+    maxEventAgeMs: HOURS_48,
+  });
+}
+
+/** Validates and defaults `metaWebhook`'s options: Meta's format, its handshake, a 7-day window. */
+export function resolveMetaOptions(options: MetaWebhookOptions): ResolvedOptions {
+  const { verifyToken, secret } = options as MetaWebhookOptions & { secret?: unknown };
+  if (secret !== undefined && options.appSecret === undefined) {
+    throw new TypeError(
+      "vobiz-webhooks: metaWebhook takes `appSecret` (the Meta app's App Secret, under App settings → Basic), not " +
+        '`secret`.',
+    );
+  }
+  if (typeof verifyToken !== 'string' || verifyToken.length === 0) {
+    throw new TypeError(
+      'vobiz-webhooks: `verifyToken` is required for metaWebhook: the Verify Token you enter with the callback URL ' +
+        'in the Meta app dashboard (WhatsApp → Configuration), e.g. `verifyToken: process.env.META_VERIFY_TOKEN`.',
+    );
+  }
+  return resolveOptions(options, {
+    formats: [metaFormat],
+    secretName: 'appSecret',
+    secret: options.appSecret,
+    verifyToken,
+    path: '/webhooks/meta',
+    maxEventAgeMs: DAYS_7,
+  });
+}
+
 /**
  * Validates and defaults the options, failing loudly with the fix in the message, so
  * that nothing is decided per request that could be decided here.
  */
-export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
+function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOptions {
   const {
-    secret,
     on,
     dedupe: store,
     dedupeKey = (event: VobizEvent) => event.event_id,
-    maxEventAgeMs = HOURS_48,
+    maxEventAgeMs = source.maxEventAgeMs,
     maxBodyBytes = 1024 * 1024,
-    path = '/webhooks/vobiz',
+    path = source.path,
     logger = console,
     leaseMs = MINUTE,
   } = options as Partial<VobizWebhookOptions>;
 
-  const secrets = normalizeSecrets(secret);
+  const secrets = normalizeSecrets(source.secret, source.secretName);
   const queue = resolveQueue(options);
   const handlersFor = queue === undefined ? routeHandlers(on) : () => [];
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
@@ -116,7 +195,11 @@ export function resolveOptions(options: VobizWebhookOptions): ResolvedOptions {
     throw new TypeError(`vobiz-webhooks: \`path\` must start with '/', got '${String(path)}'.`);
   }
   return {
+    formats: source.formats,
+    secretName: source.secretName,
     secrets,
+    verifyToken: source.verifyToken,
+    allow: source.verifyToken === undefined ? 'POST' : 'GET, POST',
     handlersFor,
     queue,
     dedupe,

@@ -2,18 +2,27 @@ import type { DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
 import { errorHeaders, isVobizWebhookError, VobizWebhookError, type VobizWebhookErrorCode } from './errors';
+import type { WireFormat } from './formats/format';
+import { metaFormat } from './formats/meta';
+import { vobizFormat } from './formats/vobiz';
+import { vobizLegacyFormat } from './formats/vobiz-legacy';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
 import { rateLimitedWarn, safeText } from './log';
-import { FUTURE_SKEW_MS, resolveOptions } from './options';
-import { parseEnvelope } from './envelope';
-import type { VobizEvent, VobizWebhookOptions } from './types';
+import { FUTURE_SKEW_MS, type ResolvedOptions } from './options';
+import type { DecodedSignature } from './signature-format';
+import type { VobizEvent } from './types';
 
 export type RawBody = Uint8Array | string;
 
 export interface ReceiveRequest {
   /** Omit when the framework already routed only POSTs here. */
   method?: string | undefined;
+  /**
+   * The request target (`/webhooks/meta?hub.mode=…`) or the absolute URL. Only Meta's
+   * `GET` subscription handshake reads it, for its query.
+   */
+  url?: string | undefined;
   headers: HeaderSource;
   /**
    * The exact bytes as received, or a function that reads them with the given byte
@@ -27,10 +36,12 @@ export interface ReceiveResult {
   status: number;
   /** A fresh object per result: the caller may add to it. */
   headers: Record<string, string>;
-  /** JSON text, ready to send as is. */
+  /** JSON text (the handshake: the challenge as plain text), ready to send as is. */
   body: string;
-  /** The verified event, when the delivery got that far. */
+  /** The verified event, when the delivery got that far (the first, when a Meta body held several). */
   event?: VobizEvent;
+  /** Every event of the delivery: one, or for Meta one per item. */
+  events?: readonly VobizEvent[];
   /** Why the delivery was refused, for logs and tools. */
   error?: VobizWebhookError;
 }
@@ -45,7 +56,7 @@ export interface Receiver {
 
 /** What differs between Node and Web runtimes: how to hash and decode. */
 export interface Platform {
-  verifier(secrets: readonly string[]): (body: Uint8Array, signature: string) => boolean | Promise<boolean>;
+  verifier(secrets: readonly string[]): (body: Uint8Array, given: DecodedSignature) => boolean | Promise<boolean>;
   toBytes(raw: RawBody): Uint8Array;
   toText(bytes: Uint8Array): string;
 }
@@ -66,14 +77,48 @@ const UNAUTHENTICATED = new Set<VobizWebhookErrorCode>([
   'body_unreadable',
   'missing_signature',
   'invalid_signature',
+  'verification_failed',
 ]);
+
+/** Every format there is, for naming a signature header a receiver does not accept. */
+const KNOWN_FORMATS: readonly WireFormat[] = [vobizFormat, vobizLegacyFormat, metaFormat];
+const RECEIVER_OF: Readonly<Record<string, string>> = {
+  vobiz: 'vobizWebhook',
+  'vobiz-legacy': "vobizWebhook with 'vobiz-legacy' in `formats`",
+  meta: 'metaWebhook',
+};
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+const MAX_CHALLENGE = 256;
 
 const fail = (code: VobizWebhookErrorCode, message: string, cause?: unknown): never => {
   throw new VobizWebhookError(code, message, cause === undefined ? undefined : { cause });
 };
 
-export function createReceiverWith(platform: Platform, options: VobizWebhookOptions): Receiver {
+/** Two strings compared in time that depends on their lengths only, not on where they differ. */
+function constantTimeEqual(given: string, expected: string): boolean {
+  let difference = given.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) {
+    difference |= (i < given.length ? given.charCodeAt(i) : 0) ^ expected.charCodeAt(i);
+  }
+  return difference === 0;
+}
+
+/** The query of a request target or an absolute URL. */
+const queryOf = (url: string | undefined): URLSearchParams => {
+  const start = url === undefined ? -1 : url.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : (url as string).slice(start + 1));
+};
+
+/**
+ * The receive pipeline, for the options of any source (`resolveVobizOptions`,
+ * `resolveMetaOptions`): every format it accepts runs through the same steps.
+ */
+export function createReceiverWith(platform: Platform, resolved: ResolvedOptions): Receiver {
   const {
+    formats,
+    secretName,
+    verifyToken,
+    allow,
     secrets,
     handlersFor,
     queue,
@@ -85,7 +130,7 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     log,
     leaseMs,
     dedupeTtlMs,
-  } = resolveOptions(options);
+  } = resolved;
   const verify = platform.verifier(secrets);
   const explainMismatch = mismatchExplainer(log, secrets);
   const reportDepartures = departureReporter(log);
@@ -99,7 +144,11 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   /** Steps 1–3: method, content type, and the raw bytes within the limit. */
   async function readBody(request: ReceiveRequest): Promise<{ bytes: Uint8Array; text: string | undefined }> {
     if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
-      fail('method_not_allowed', `Method ${safeText(request.method, 16)} is not allowed; Vobiz delivers with POST.`);
+      const handshake = verifyToken === undefined ? '' : " (GET only for Meta's subscription handshake)";
+      fail(
+        'method_not_allowed',
+        `Method ${safeText(request.method, 16)} is not allowed; deliveries come as POST${handshake}.`,
+      );
     }
     const contentType = getHeader(request.headers, 'content-type');
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
@@ -119,27 +168,56 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
     return { bytes, text: typeof raw === 'string' ? raw : undefined };
   }
 
-  /** Step 4: the signature, in constant time, under any of the secrets. */
-  async function authenticate(headers: HeaderSource, bytes: Uint8Array, text: string | undefined): Promise<void> {
-    const signature = getHeader(headers, 'x-webhook-signature');
-    const verified = signature === undefined || signature === '' ? false : verify(bytes, signature);
-    if (isPromiseLike(verified) ? await verified : verified) return;
-    // Development aid, computed only on failure: one warning naming the likely cause.
-    await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
-    if (signature === undefined || signature === '')
-      fail('missing_signature', 'The X-Webhook-Signature header is missing.');
-    fail('invalid_signature', 'X-Webhook-Signature does not match the body for the configured secret.');
+  /**
+   * Which format the delivery is in, by the one signature header it carries. A header
+   * another receiver would take is named in the refusal, with the receiver to use.
+   */
+  function formatOf(headers: HeaderSource): { format: WireFormat; signature: string } | undefined {
+    let found: { format: WireFormat; signature: string } | undefined;
+    for (const format of formats) {
+      const signature = getHeader(headers, format.signatureHeader);
+      if (signature === undefined || signature === '') continue;
+      if (found !== undefined) {
+        fail(
+          'invalid_signature',
+          `Both ${found.format.signatureName} and ${format.signatureName} were sent; a delivery carries one signature.`,
+        );
+      }
+      found = { format, signature };
+    }
+    return found;
   }
 
-  /** Steps 7–8: the routing header agrees with the body, and the event is inside the age window. */
-  function checkEvent(event: VobizEvent, headerType: string | undefined): void {
-    if (headerType !== undefined && headerType !== event.event_type) {
-      fail(
-        'event_type_mismatch',
-        `X-Webhook-Event '${safeText(headerType, 64)}' does not match the body's event_type ` +
-          `'${safeText(event.event_type, 64)}'.`,
-      );
+  /** No signature header this receiver accepts: `missing_signature`, naming the receiver for one it does not. */
+  async function missingSignature(headers: HeaderSource, bytes: Uint8Array, text: string | undefined): Promise<never> {
+    if (formats.includes(vobizFormat)) {
+      await explainMismatch?.({ signature: undefined, body: text ?? bytes, bodyWasDecoded: text !== undefined });
     }
+    const expected = formats.map((format) => format.signatureName).join(' or ');
+    const elsewhere = KNOWN_FORMATS.filter(
+      (format) => !formats.includes(format) && getHeader(headers, format.signatureHeader) !== undefined,
+    ).map((format) => ` ${format.signatureName} was sent: receive that format with ${RECEIVER_OF[format.source]}.`);
+    return fail('missing_signature', `The ${expected} header is missing.${elsewhere.join('')}`);
+  }
+
+  /** Step 4: the signature, in constant time, under any of the secrets. */
+  async function authenticate(
+    format: WireFormat,
+    signature: string,
+    bytes: Uint8Array,
+    text: string | undefined,
+  ): Promise<void> {
+    const verified = verify(bytes, format.decodeSignature(signature));
+    if (isPromiseLike(verified) ? await verified : verified) return;
+    // Development aid, computed only on failure: one warning naming the likely cause.
+    if (format === vobizFormat) {
+      await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
+    }
+    fail('invalid_signature', `${format.signatureName} does not match the body for the configured ${secretName}.`);
+  }
+
+  /** Step 8: the event is inside the age window. */
+  function checkAge(event: VobizEvent): void {
     if (maxEventAgeMs === false) return;
     const age = Date.now() - Date.parse(event.occurred_at);
     if (age > maxEventAgeMs || age < -FUTURE_SKEW_MS) {
@@ -206,17 +284,25 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
   const deliver = (event: VobizEvent, list: HandlerList, key: string | undefined): void | Promise<void> =>
     queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event));
 
-  /** Steps 9–11: claim the event, handle or enqueue it, then complete the claim, or release it so a retry is handled. */
-  async function handle(event: VobizEvent, list: HandlerList): Promise<ReceiveResult> {
+  /**
+   * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
+   * completed, or released so a retry is handled. Resolves to whether it was a duplicate.
+   */
+  async function handle(event: VobizEvent): Promise<boolean> {
+    reportDepartures(event);
+    checkAge(event);
+    const list = handlersFor(event.event_type);
+    // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
+    if (list.length === 0 && queue === undefined) return false;
     if (dedupe === false) {
       const running = deliver(event, list, undefined);
       if (running !== undefined) await running;
-      return acknowledge(event, OK_BODY);
+      return false;
     }
     const key = keyOf(event);
     const token = tokenPrefix + ++claims;
     const claimed = await claim(dedupe, key, token);
-    if (claimed === 'done') return acknowledge(event, DUPLICATE_BODY);
+    if (claimed === 'done') return true;
     // Not 200: the first copy may still fail, and a 200 here would lose the event.
     if (claimed === 'processing')
       fail('in_progress', 'This event is being processed by another delivery; retry later.');
@@ -242,17 +328,74 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       // The work is done: acknowledge it. A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
     }
-    return acknowledge(event, OK_BODY);
+    return false;
   }
 
-  const acknowledge = (event: VobizEvent, body: string): ReceiveResult => ({
+  /**
+   * A body of several events (Meta batches items): each is handled on its own, in order,
+   * and a failure does not stop the rest, so the resend Meta makes after a failure
+   * finds the others done and handles only what failed. The answer is the first failure.
+   */
+  async function handleAll(events: readonly VobizEvent[]): Promise<boolean> {
+    let failure: { error: unknown } | undefined;
+    let duplicates = 0;
+    for (const event of events) {
+      try {
+        if (await handle(event)) duplicates++;
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+    return events.length > 0 && duplicates === events.length;
+  }
+
+  const acknowledge = (events: readonly VobizEvent[], duplicate: boolean): ReceiveResult => ({
     status: 200,
     headers: jsonHeaders(),
-    body,
-    event,
+    body: duplicate ? DUPLICATE_BODY : OK_BODY,
+    ...(events.length > 0 ? { event: events[0] as VobizEvent } : {}),
+    events,
   });
 
-  function refuse(thrown: unknown, event: VobizEvent | undefined): ReceiveResult {
+  /** Meta's subscription handshake: the challenge, echoed as plain text, when the verify token matches. */
+  function handshake(expectedToken: string, url: string | undefined): ReceiveResult {
+    const query = queryOf(url);
+    const mode = query.get('hub.mode');
+    if (mode === null) {
+      fail(
+        'method_not_allowed',
+        "GET is only for Meta's subscription handshake (hub.mode=subscribe, hub.verify_token, hub.challenge); " +
+          'deliveries come as POST.',
+      );
+    }
+    const token = query.get('hub.verify_token') ?? '';
+    if (!constantTimeEqual(token, expectedToken) || mode !== 'subscribe') {
+      fail(
+        'verification_failed',
+        "The handshake's hub.verify_token does not match verifyToken (or hub.mode is not 'subscribe'): enter the same " +
+          'Verify Token in the Meta app dashboard.',
+      );
+    }
+    const challenge = query.get('hub.challenge');
+    if (challenge === null || challenge.length > MAX_CHALLENGE || !PRINTABLE_ASCII.test(challenge)) {
+      fail(
+        'invalid_challenge',
+        `hub.challenge is ${challenge === null || challenge === '' ? 'missing' : `longer than ${MAX_CHALLENGE} characters or not printable ASCII`}.`,
+      );
+    }
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      },
+      body: challenge as string,
+    };
+  }
+
+  function refuse(thrown: unknown, events: readonly VobizEvent[] | undefined): ReceiveResult {
     let error: VobizWebhookError;
     if (isVobizWebhookError(thrown)) {
       error = thrown;
@@ -265,9 +408,10 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
         cause: thrown,
       });
     }
-    const headers = { ...jsonHeaders(), ...errorHeaders[error.code] };
+    const headers = { ...jsonHeaders(), ...errorHeaders[error.code], ...(error.status === 405 ? { allow } : {}) };
     const body = JSON.stringify({ ok: false, error: { code: error.code, message: error.message } });
-    return { status: error.status, headers, body, error, ...(event ? { event } : {}) };
+    const first = events?.[0];
+    return { status: error.status, headers, body, error, ...(first ? { event: first, events } : {}) };
   }
 
   return {
@@ -276,20 +420,21 @@ export function createReceiverWith(platform: Platform, options: VobizWebhookOpti
       return pathname === path || (pathname.length === path.length + 1 && pathname === `${path}/`);
     },
     async receive(request) {
-      let event: VobizEvent | undefined;
+      let events: VobizEvent[] | undefined;
       try {
+        if (verifyToken !== undefined && request.method?.toUpperCase() === 'GET') {
+          return handshake(verifyToken, request.url);
+        }
         // The order matters: nothing untrusted is parsed before the signature holds.
         const { bytes, text } = await readBody(request);
-        await authenticate(request.headers, bytes, text);
-        event = parseEnvelope(text ?? platform.toText(bytes));
-        reportDepartures(event);
-        checkEvent(event, getHeader(request.headers, 'x-webhook-event'));
-        const list = handlersFor(event.event_type);
-        // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
-        if (list.length === 0 && queue === undefined) return acknowledge(event, OK_BODY);
-        return await handle(event, list);
+        const { format, signature } =
+          formatOf(request.headers) ?? (await missingSignature(request.headers, bytes, text));
+        await authenticate(format, signature, bytes, text);
+        events = format.events(text ?? platform.toText(bytes), request.headers);
+        const duplicate = events.length === 1 ? await handle(events[0] as VobizEvent) : await handleAll(events);
+        return acknowledge(events, duplicate);
       } catch (error) {
-        return refuse(error, event);
+        return refuse(error, events);
       }
     },
   };

@@ -264,3 +264,23 @@ export const envelopeSchema = z.looseObject({
   occurred_at: z.iso.datetime({ offset: true }),
   payload: z.custom<Record<string, unknown>>(isJsonObject, 'expected a JSON object'),
 });
+
+/** Vobiz's earlier envelope (console-configured webhooks): `event`, `event_id`, `timestamp`, `channel_id`, `data`. */
+export const legacyEnvelopeSchema = z.looseObject({
+  event: str.min(1),
+  event_id: str.min(1),
+  timestamp: z.iso.datetime({ offset: true }),
+  channel_id: str.optional(),
+  data: z.custom<Record<string, unknown>>(isJsonObject, 'expected a JSON object'),
+});
+
+/** Meta's webhook object, as far as `metaWebhook` relies on it: entries, each with its changes. */
+export const metaEnvelopeSchema = z.looseObject({
+  object: str.optional(),
+  entry: z.array(
+    z.looseObject({
+      id: z.union([str, z.number()]).optional(),
+      changes: z.array(z.looseObject({ field: str, value: z.unknown() })).optional(),
+    }),
+  ),
+});

@@ -2,17 +2,21 @@
  * Validates the `secret` option once, at construction. The messages say what is wrong
  * and how to fix it, and never contain the secret itself.
  */
-export function normalizeSecrets(secret: unknown): readonly string[] {
+export function normalizeSecrets(secret: unknown, name: 'secret' | 'appSecret' = 'secret'): readonly string[] {
   const list: unknown[] = Array.isArray(secret) ? secret : [secret];
+  const what =
+    name === 'secret'
+      ? 'the Vobiz subscription secret, e.g. `secret: process.env.VOBIZ_WEBHOOK_SECRET`'
+      : "the Meta app's App Secret (App settings → Basic), e.g. `appSecret: process.env.META_APP_SECRET`";
   if (list.length === 0) {
-    throw new TypeError('vobiz-webhooks: `secret` is an empty array; pass at least one subscription secret.');
+    throw new TypeError(`vobiz-webhooks: \`${name}\` is an empty array; pass at least one: ${what}.`);
   }
   list.forEach((value, index) => {
-    const which = list.length > 1 ? `secret[${index}]` : '`secret`';
+    const which = list.length > 1 ? `${name}[${index}]` : `\`${name}\``;
     if (typeof value !== 'string' || value.length === 0) {
       throw new TypeError(
         `vobiz-webhooks: ${which} is ${value === '' ? 'empty' : 'missing'}. ` +
-          'Set it to the Vobiz subscription secret, e.g. `secret: process.env.VOBIZ_WEBHOOK_SECRET` (and check that variable is set).',
+          `Set it to ${what} (and check that variable is set).`,
       );
     }
     if (value.trim() !== value) {

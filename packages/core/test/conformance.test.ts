@@ -1,3 +1,4 @@
+import { resolveVobizOptions } from '../src/options';
 import { createReceiverWith } from '../src/receiver';
 import { webPlatform } from '../src/web/platform';
 import { describeConformance } from '@vobiz-webhooks/test-suites';
@@ -8,5 +9,5 @@ import { receiverTarget } from './support/receiver-target';
 describeConformance('createReceiver (Node)', receiverTarget());
 describeConformance(
   'createReceiver (Web Crypto platform)',
-  receiverTarget((options) => createReceiverWith(webPlatform, options)),
+  receiverTarget((options) => createReceiverWith(webPlatform, resolveVobizOptions(options))),
 );

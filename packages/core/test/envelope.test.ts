@@ -52,7 +52,7 @@ describe('parseEnvelope', () => {
   it("accepts the docs' example (whole Meta object) from a string, bytes, or a parsed value", () => {
     const text = JSON.stringify(docsExample);
     for (const input of [text, new TextEncoder().encode(text), docsExample]) {
-      expect(parseEnvelope(input)).toEqual(docsExample);
+      expect(parseEnvelope(input)).toEqual({ ...docsExample, source: 'vobiz' });
     }
   });
 
@@ -68,7 +68,7 @@ describe('parseEnvelope', () => {
     input.payload.entry[0].time = 1700000000;
     input.payload.entry[0].changes[0].value.messages[0].new_meta_field = { a: 1 };
     input.payload.entry[0].changes[0].value.brand_new_list = [1, 2];
-    expect(parseEnvelope(input)).toEqual(input);
+    expect(parseEnvelope(input)).toEqual({ ...input, source: 'vobiz' });
   });
 
   it('accepts occurred_at with an offset or milliseconds', () => {
@@ -219,11 +219,13 @@ describe('parseEnvelope', () => {
     });
     for (const input of ['\ufeff' + text, new TextEncoder().encode('\ufeff' + text)]) {
       const event = parseEnvelope(input);
-      expect(Object.keys(event)).toEqual(['payload', 'occurred_at', 'event_id', 'event_type', 'account_id']);
+      expect(Object.keys(event)).toEqual(['payload', 'occurred_at', 'event_id', 'event_type', 'account_id', 'source']);
       expect(Object.keys(event.payload as object)).toEqual(['z', 'a']);
     }
     const parsed = JSON.parse(text);
-    expect(parseEnvelope(parsed)).toBe(parsed);
+    // A value passed in is not changed: the event is a copy that carries `source`.
+    expect(parseEnvelope(parsed)).toEqual({ ...parsed, source: 'vobiz' });
+    expect(parsed).not.toHaveProperty('source');
   });
 
   it('parses every event createTestEvent builds (round trip through JSON)', () => {

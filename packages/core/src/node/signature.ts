@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { normalizeSecrets } from '../secrets';
-import { decodeSignature } from '../signature-format';
+import { decodeHexSignature, type DecodedSignature } from '../signature-format';
 
 /** Lowercase hex HMAC-SHA256 of the exact bytes, as Vobiz puts it in `X-Webhook-Signature`. */
 export function signPayload(rawBody: string | Uint8Array, secret: string): string {
@@ -11,8 +11,7 @@ export function signPayload(rawBody: string | Uint8Array, secret: string): strin
 }
 
 /** A string key is the same key as its UTF-8 bytes; a KeyObject saves re-importing it on every request. */
-function verifyWith(keys: readonly (KeyObject | string)[], body: Uint8Array, signature: string): boolean {
-  const given = decodeSignature(signature);
+function verifyWith(keys: readonly (KeyObject | string)[], body: Uint8Array, given: DecodedSignature): boolean {
   let match = false;
   // Every key and every signature shape takes the same path: no early return.
   for (const key of keys) {
@@ -23,9 +22,9 @@ function verifyWith(keys: readonly (KeyObject | string)[], body: Uint8Array, sig
 }
 
 /** A verifier with the keys imported once, for the request path. */
-export function nodeVerifier(secrets: readonly string[]): (body: Uint8Array, signature: string) => boolean {
+export function nodeVerifier(secrets: readonly string[]): (body: Uint8Array, given: DecodedSignature) => boolean {
   const keys: KeyObject[] = secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
-  return (body, signature) => verifyWith(keys, body, signature);
+  return (body, given) => verifyWith(keys, body, given);
 }
 
 /**
@@ -41,5 +40,6 @@ export function verifySignature(
   // One call, one use of each key: importing them as KeyObjects first (nodeVerifier) costs more than it saves.
   const secrets = normalizeSecrets(secret);
   if (typeof signature !== 'string') return false;
-  return verifyWith(secrets, typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody, signature);
+  const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+  return verifyWith(secrets, body, decodeHexSignature(signature));
 }

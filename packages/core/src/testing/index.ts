@@ -1,5 +1,17 @@
 import { signPayload } from '../node/signature';
-import type { CallEvent, ChangeValue, EventFor, MessageType, StatusValue, VobizEvent, WhatsAppPayload } from '../types';
+import type {
+  CallEvent,
+  ChangeValue,
+  EventFor,
+  EventSource,
+  LegacyEnvelope,
+  MessageType,
+  MetaObject,
+  StatusValue,
+  VobizEvent,
+  WhatsAppPayload,
+} from '../types';
+import { legacyTestEvent } from './legacy';
 import {
   TEST_DISPLAY_NUMBER,
   TEST_PHONE_NUMBER_ID,
@@ -11,6 +23,7 @@ import {
 } from './fixtures';
 
 export { sampleMessages, testMessageKinds, type SampleMessageKind } from './fixtures';
+export { legacyEventName } from './legacy';
 
 export interface TestEventOptions {
   event_id?: string;
@@ -25,6 +38,11 @@ export interface TestEventOptions {
   status?: StatusValue | (string & {});
   /** `meta` (default): the whole Meta object, as in Vobiz's examples; `value`: only the change value. */
   shape?: 'meta' | 'value';
+  /**
+   * Which sender's body to build: `vobiz` (default), `vobiz-legacy` (Vobiz's earlier
+   * envelope) or `meta` (Meta's webhook object, for `metaWebhook`).
+   */
+  format?: EventSource;
 }
 
 let counter = 0;
@@ -77,60 +95,158 @@ function payloadFor(
 }
 
 /**
- * A realistic Vobiz envelope of any event type, typed by its `type`:
- * `createTestEvent('message.inbound', { messageType: 'image' })`,
+ * A realistic delivery body of any event type. By default Vobiz's current envelope,
+ * typed by its `type`: `createTestEvent('message.inbound', { messageType: 'image' })`,
  * `createTestEvent('message.status', { status: 'failed' })`, `createTestEvent('call.connect')`.
+ * With `format: 'vobiz-legacy'`, Vobiz's earlier envelope (`message.inbound` becomes
+ * `message.received`, a status `message.<status>`; earlier names work too); with
+ * `format: 'meta'`, the Meta webhook object Meta itself posts.
  */
-export function createTestEvent<Type extends string>(type: Type, options: TestEventOptions = {}): EventFor<Type> {
+export function createTestEvent(type: string, options: TestEventOptions & { format: 'vobiz-legacy' }): LegacyEnvelope;
+export function createTestEvent(type: string, options: TestEventOptions & { format: 'meta' }): MetaObject;
+export function createTestEvent<Type extends string>(
+  type: Type,
+  options?: TestEventOptions & { format?: 'vobiz' },
+): EventFor<Type>;
+export function createTestEvent(type: string, options?: TestEventOptions): VobizEvent | LegacyEnvelope | MetaObject;
+export function createTestEvent(type: string, options: TestEventOptions = {}): unknown {
+  if (options.format === 'vobiz-legacy') return legacyTestEvent(type, options);
   const occurredAt = options.occurred_at ?? new Date().toISOString();
   const timestamp = String(Math.floor(Date.parse(occurredAt) / 1000));
+  if (options.format === 'meta') return options.payload ?? metaObjectFor(type, options, timestamp);
   return {
     event_id: options.event_id ?? randomId(),
     event_type: type,
     account_id: options.account_id ?? 'MA_TEST0001',
     occurred_at: occurredAt,
     payload: options.payload ?? payloadFor(type, options, timestamp),
-  } as unknown as EventFor<Type>;
-}
-
-export interface SignedRequest<Body extends string | Uint8Array = string> {
-  body: Body;
-  headers: {
-    'content-type': 'application/json';
-    'x-webhook-signature': string;
-    'x-webhook-event'?: string;
+    // What the receiver adds on arrival, so the event equals what a handler receives.
+    source: 'vobiz',
   };
 }
 
+/** Meta's own body for a type: a WhatsApp change for message and call types, else a change of field `<type>`. */
+function metaObjectFor(type: string, options: TestEventOptions, timestamp: string): MetaObject {
+  const known = type === 'message.inbound' || type === 'message.status' || type.startsWith('call.');
+  if (known) return payloadFor(type, { ...options, shape: 'meta' }, timestamp) as MetaObject;
+  const field = type.startsWith('meta.') ? type.slice('meta.'.length) : type;
+  const value = { phone_number: TEST_DISPLAY_NUMBER, event: 'VERIFIED_ACCOUNT', timestamp };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: TEST_WABA_ID, time: Number(timestamp), changes: [{ field, value }] }],
+  } as MetaObject;
+}
+
+/** How a test delivery is signed: by default the way its body's format is (see `signedRequest`). */
+export interface SignOptions {
+  format?: EventSource;
+  /**
+   * `vobiz-legacy` only, whose encoding Vobiz never documented: `hex` (default), `HEX`
+   * or `base64`, and whether a `sha256=` prefix comes first.
+   */
+  encoding?: 'hex' | 'HEX' | 'base64';
+  prefix?: boolean;
+}
+
+/** The headers of a Vobiz delivery. */
+export type VobizHeaders = {
+  'content-type': 'application/json';
+  'x-webhook-signature': string;
+  'x-webhook-event'?: string;
+};
+/** The headers of a delivery in Vobiz's earlier envelope. */
+export type LegacyHeaders = {
+  'content-type': 'application/json';
+  'x-vobiz-signature': string;
+};
+/** The headers of a delivery from Meta. */
+export type MetaHeaders = {
+  'content-type': 'application/json';
+  'x-hub-signature-256': string;
+};
+
+export interface SignedRequest<
+  Body extends string | Uint8Array = string,
+  Headers extends VobizHeaders | LegacyHeaders | MetaHeaders = VobizHeaders,
+> {
+  body: Body;
+  headers: Headers;
+}
+
 /**
- * Signs an event (serialized once, here) or exact raw bytes as Vobiz does, with the
- * headers Vobiz sends. Use with supertest (`.set(headers).send(body)`), `fetch` or
+ * Signs a body (serialized once, here) or exact raw bytes as its sender does, with the
+ * headers that sender sends: Vobiz's `X-Webhook-Signature`, the earlier envelope's
+ * `X-Vobiz-Signature`, or Meta's `X-Hub-Signature-256`, chosen by the body's shape
+ * unless `options.format` says. The key is the subscription secret, or for Meta the app
+ * secret. Use with supertest (`.set(headers).send(body)`), `fetch` or
  * `new Request(url, { method: 'POST', headers, body })`.
  */
-export function signedRequest(event: VobizEvent | CallEvent | object, secret: string): SignedRequest;
-export function signedRequest<Body extends string | Uint8Array>(rawBody: Body, secret: string): SignedRequest<Body>;
-export function signedRequest(input: object | string | Uint8Array, secret: string): SignedRequest<string | Uint8Array> {
+export function signedRequest(
+  body: LegacyEnvelope,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest<string, LegacyHeaders>;
+export function signedRequest(
+  body: MetaObject,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest<string, MetaHeaders>;
+export function signedRequest(
+  event: VobizEvent | CallEvent | object,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest;
+export function signedRequest<Body extends string | Uint8Array>(
+  rawBody: Body,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest<Body>;
+export function signedRequest(
+  input: object | string | Uint8Array,
+  secret: string,
+  options: SignOptions = {},
+): SignedRequest<string | Uint8Array, VobizHeaders | LegacyHeaders | MetaHeaders> {
   const body = typeof input === 'string' || input instanceof Uint8Array ? input : JSON.stringify(input);
-  const eventType = eventTypeOf(input);
+  const parsed = parsedBody(input);
+  const format = options.format ?? formatOf(parsed);
+  const hex = signPayload(body, secret);
+  if (format === 'meta') {
+    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hex}` } };
+  }
+  if (format === 'vobiz-legacy') {
+    const encoded =
+      options.encoding === 'base64'
+        ? Buffer.from(hex, 'hex').toString('base64')
+        : options.encoding === 'HEX'
+          ? hex.toUpperCase()
+          : hex;
+    const signature = options.prefix === true ? `sha256=${encoded}` : encoded;
+    return { body, headers: { 'content-type': 'application/json', 'x-vobiz-signature': signature } };
+  }
+  const type = (parsed as { event_type?: unknown } | undefined)?.event_type;
   return {
     body,
     headers: {
       'content-type': 'application/json',
-      'x-webhook-signature': signPayload(body, secret),
-      ...(eventType === undefined ? {} : { 'x-webhook-event': eventType }),
+      'x-webhook-signature': hex,
+      ...(typeof type === 'string' ? { 'x-webhook-event': type } : {}),
     },
   };
 }
 
-function eventTypeOf(input: object | string | Uint8Array): string | undefined {
-  let value: unknown = input;
-  if (typeof input === 'string' || input instanceof Uint8Array) {
-    try {
-      value = JSON.parse(typeof input === 'string' ? input : new TextDecoder().decode(input));
-    } catch {
-      return undefined;
-    }
+function parsedBody(input: object | string | Uint8Array): unknown {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  try {
+    return JSON.parse(typeof input === 'string' ? input : new TextDecoder().decode(input));
+  } catch {
+    return undefined;
   }
-  const type = (value as { event_type?: unknown } | null)?.event_type;
-  return typeof type === 'string' ? type : undefined;
+}
+
+/** A body's format by its shape: `event` and `data` are the earlier envelope, `entry` is Meta's object. */
+function formatOf(value: unknown): EventSource {
+  if (typeof value !== 'object' || value === null || 'event_type' in value) return 'vobiz';
+  if ('event' in value && 'data' in value) return 'vobiz-legacy';
+  if ('entry' in value) return 'meta';
+  return 'vobiz';
 }

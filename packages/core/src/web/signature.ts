@@ -1,5 +1,5 @@
 import { normalizeSecrets } from '../secrets';
-import { decodeSignature, toHex } from '../signature-format';
+import { decodeHexSignature, toHex, type DecodedSignature } from '../signature-format';
 
 // Web Crypto only: this file is what Edge runtimes and Workers get. No `node:` imports.
 const encoder = new TextEncoder();
@@ -19,11 +19,12 @@ export async function signPayloadAsync(rawBody: string | Uint8Array, secret: str
 }
 
 /** A verifier with the keys imported once, for the request path. */
-export function webVerifier(secrets: readonly string[]): (body: Uint8Array, signature: string) => Promise<boolean> {
+export function webVerifier(
+  secrets: readonly string[],
+): (body: Uint8Array, given: DecodedSignature) => Promise<boolean> {
   let keys: Promise<CryptoKey[]> | undefined;
-  return async (body, signature) => {
+  return async (body, given) => {
     keys ??= Promise.all(secrets.map(importKey));
-    const given = decodeSignature(signature);
     // crypto.subtle.verify compares in constant time; a malformed header is checked the same way.
     const results = await Promise.all(
       (await keys).map((key) =>
@@ -42,5 +43,5 @@ export async function verifySignatureAsync(
 ): Promise<boolean> {
   const verify = webVerifier(normalizeSecrets(secret));
   if (typeof signature !== 'string') return false;
-  return verify(bytesOf(rawBody), signature);
+  return verify(bytesOf(rawBody), decodeHexSignature(signature));
 }

@@ -1,0 +1,111 @@
+import { describeIssues } from '../envelope';
+import { VobizWebhookError } from '../errors';
+import { legacyEnvelopeSchema } from '../schemas';
+import { decodeAnySignature } from '../signature-format';
+import type { ChangeValue, LegacyEnvelope, VobizEvent } from '../types';
+import { isoFromUnix, isRecord, parseJson, type WireFormat } from './format';
+
+/** Vobiz's earlier names for status changes, and the Meta status each one is. */
+const STATUS_EVENTS: Readonly<Record<string, string>> = {
+  'message.sent': 'sent',
+  'message.delivered': 'delivered',
+  'message.read': 'read',
+  'message.failed': 'failed',
+};
+
+/** A timestamp as Meta writes it, unix seconds in a string: from an ISO date, or from a number of seconds. */
+function unixSeconds(value: unknown, fallback: string): string {
+  const iso = typeof value === 'string' && Number.isNaN(Number(value)) ? value : isoFromUnix(value);
+  const ms = Date.parse(iso ?? fallback);
+  return String(Math.floor((Number.isNaN(ms) ? Date.parse(fallback) : ms) / 1000));
+}
+
+const present = <Value>(key: string, value: Value | null | undefined): Record<string, Value> =>
+  value === undefined || value === null ? {} : { [key]: value };
+
+/** `message.received`'s data as a Meta change value: one message, one contact. */
+function inboundValue(data: Record<string, unknown>, timestamp: string): ChangeValue {
+  const contact = isRecord(data['contact']) ? data['contact'] : undefined;
+  const from = data['from'] ?? contact?.['phone'];
+  const type = data['type'];
+  const message = {
+    ...present('from', from),
+    ...present('id', data['message_id']),
+    timestamp: unixSeconds(data['timestamp'], timestamp),
+    ...present('type', type),
+    ...(typeof type === 'string' ? present(type, data[type]) : {}),
+    ...present('context', data['context']),
+  };
+  const profile = present('name', contact?.['name']);
+  const contacts = from === undefined && contact === undefined ? [] : [{ ...present('wa_id', from), profile }];
+  return {
+    messaging_product: 'whatsapp',
+    ...(contacts.length > 0 ? { contacts } : {}),
+    messages: [message],
+  } as ChangeValue;
+}
+
+/** A status event's data as a Meta change value: one status, with `errors[]` for a failure. */
+function statusValue(data: Record<string, unknown>, status: string, timestamp: string): ChangeValue {
+  const error = isRecord(data['error']) ? data['error'] : undefined;
+  const errors =
+    error === undefined
+      ? undefined
+      : [
+          {
+            ...present('code', error['code']),
+            ...present('title', error['message']),
+            ...present('message', error['message']),
+            ...(error['details'] === undefined ? {} : { error_data: { details: error['details'] } }),
+          },
+        ];
+  const item = {
+    ...present('id', data['message_id']),
+    status: typeof data['status'] === 'string' ? data['status'] : status,
+    timestamp: unixSeconds(data['timestamp'], timestamp),
+    ...present('recipient_id', data['to']),
+    ...present('errors', errors),
+  };
+  return { messaging_product: 'whatsapp', statuses: [item] } as ChangeValue;
+}
+
+/** Which event type and payload an earlier event becomes, so the same handlers serve both formats. */
+function mapped(body: LegacyEnvelope): Pick<VobizEvent, 'event_type' | 'payload'> {
+  const { event: name, data, timestamp } = body;
+  if (name === 'message.received') return { event_type: 'message.inbound', payload: inboundValue(data, timestamp) };
+  const status = STATUS_EVENTS[name];
+  if (status !== undefined) return { event_type: 'message.status', payload: statusValue(data, status, timestamp) };
+  // contact.updated, campaign.completed, and names added later: the data as it came.
+  return { event_type: name, payload: data };
+}
+
+/**
+ * Vobiz's earlier envelope, for console-configured webhooks: `X-Vobiz-Signature`, whose
+ * encoding was never documented (hex or base64, with or without `sha256=`), and
+ * `{ event, event_id, timestamp, channel_id, data }`. Mapped to the current event types;
+ * deduped on `event_id`, occurred at `timestamp`; the body stays on `event.legacy`.
+ */
+export const vobizLegacyFormat: WireFormat = {
+  source: 'vobiz-legacy',
+  signatureHeader: 'x-vobiz-signature',
+  signatureName: 'X-Vobiz-Signature',
+  decodeSignature: decodeAnySignature,
+  events(text) {
+    const body = parseJson(text);
+    const verdict = legacyEnvelopeSchema.safeParse(body);
+    if (!verdict.success) {
+      const why = describeIssues(verdict.error, "Vobiz's earlier envelope");
+      throw new VobizWebhookError('invalid_envelope', `Invalid envelope (X-Vobiz-Signature format): ${why}`);
+    }
+    const legacy = body as LegacyEnvelope;
+    const event = {
+      event_id: legacy.event_id,
+      ...mapped(legacy),
+      account_id: legacy.channel_id ?? '',
+      occurred_at: legacy.timestamp,
+      source: 'vobiz-legacy',
+      legacy,
+    } as VobizEvent;
+    return [event];
+  },
+};

@@ -92,7 +92,7 @@ function readFailed(error: unknown, limit: number): never {
  * raw bytes read lazily through `nodeRawBody` (so an unwanted request is answered unread).
  */
 export function nodeReceiveRequest(req: IncomingMessage, leftovers: ParsedLeftovers, fix: string): ReceiveRequest {
-  return { method: req.method, headers: req.headers, rawBody: nodeRawBody(req, leftovers, fix) };
+  return { method: req.method, url: req.url, headers: req.headers, rawBody: nodeRawBody(req, leftovers, fix) };
 }
 
 /**

@@ -1,10 +1,7 @@
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
 import { guardedLogger } from './log';
-import { metaFormat } from './formats/meta';
-import { vobizFormat } from './formats/vobiz';
-import { vobizLegacyFormat } from './formats/vobiz-legacy';
-import type { WireFormat } from './formats/format';
+import { FORMATS, type WireFormat } from './formats/index';
 import { normalizeSecrets } from './secrets';
 import type { EventQueue, Logger, MetaWebhookOptions, VobizEvent, VobizFormat, VobizWebhookOptions } from './types';
 
@@ -92,21 +89,18 @@ interface SourceSettings {
   maxEventAgeMs: number;
 }
 
-const VOBIZ_FORMATS: Readonly<Record<VobizFormat, WireFormat>> = {
-  vobiz: vobizFormat,
-  'vobiz-legacy': vobizLegacyFormat,
-};
+const VOBIZ_FORMATS: readonly VobizFormat[] = ['vobiz', 'vobiz-legacy'];
 
 function resolveFormats(formats: unknown = ['vobiz', 'vobiz-legacy']): readonly WireFormat[] {
   const names = Array.isArray(formats) ? (formats as unknown[]) : undefined;
-  if (names === undefined || names.length === 0 || names.some((name) => !Object.hasOwn(VOBIZ_FORMATS, String(name)))) {
+  if (names === undefined || names.length === 0 || names.some((name) => !VOBIZ_FORMATS.includes(name as VobizFormat))) {
     const meta = names?.includes('meta') === true ? " Meta's deliveries are received with metaWebhook." : '';
     throw new TypeError(
       "vobiz-webhooks: `formats` must be a non-empty array of 'vobiz' and 'vobiz-legacy' (default both), got " +
         `${JSON.stringify(formats) ?? String(formats)}.${meta}`,
     );
   }
-  return [...new Set(names as VobizFormat[])].map((name) => VOBIZ_FORMATS[name]);
+  return [...new Set(names as VobizFormat[])].map((name) => FORMATS[name]);
 }
 
 /** Validates and defaults `vobizWebhook`'s options (both Vobiz formats by default). */
@@ -137,7 +131,7 @@ export function resolveMetaOptions(options: MetaWebhookOptions): ResolvedOptions
     );
   }
   return resolveOptions(options, {
-    formats: [metaFormat],
+    formats: [FORMATS.meta],
     secretName: 'appSecret',
     secret: options.appSecret,
     verifyToken,

@@ -2,10 +2,8 @@ import type { DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
 import { errorHeaders, isVobizWebhookError, VobizWebhookError, type VobizWebhookErrorCode } from './errors';
-import type { WireFormat } from './formats/format';
-import { metaFormat } from './formats/meta';
-import { vobizFormat } from './formats/vobiz';
-import { vobizLegacyFormat } from './formats/vobiz-legacy';
+import { answerHandshake } from './formats/handshake';
+import { FORMATS, type WireFormat } from './formats/index';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
 import { rateLimitedWarn, safeText } from './log';
@@ -80,33 +78,8 @@ const UNAUTHENTICATED = new Set<VobizWebhookErrorCode>([
   'verification_failed',
 ]);
 
-/** Every format there is, for naming a signature header a receiver does not accept. */
-const KNOWN_FORMATS: readonly WireFormat[] = [vobizFormat, vobizLegacyFormat, metaFormat];
-const RECEIVER_OF: Readonly<Record<string, string>> = {
-  vobiz: 'vobizWebhook',
-  'vobiz-legacy': "vobizWebhook with 'vobiz-legacy' in `formats`",
-  meta: 'metaWebhook',
-};
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-const MAX_CHALLENGE = 256;
-
 const fail = (code: VobizWebhookErrorCode, message: string, cause?: unknown): never => {
   throw new VobizWebhookError(code, message, cause === undefined ? undefined : { cause });
-};
-
-/** Two strings compared in time that depends on their lengths only, not on where they differ. */
-function constantTimeEqual(given: string, expected: string): boolean {
-  let difference = given.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) {
-    difference |= (i < given.length ? given.charCodeAt(i) : 0) ^ expected.charCodeAt(i);
-  }
-  return difference === 0;
-}
-
-/** The query of a request target or an absolute URL. */
-const queryOf = (url: string | undefined): URLSearchParams => {
-  const start = url === undefined ? -1 : url.indexOf('?');
-  return new URLSearchParams(start === -1 ? '' : (url as string).slice(start + 1));
 };
 
 /**
@@ -190,13 +163,13 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
 
   /** No signature header this receiver accepts: `missing_signature`, naming the receiver for one it does not. */
   async function missingSignature(headers: HeaderSource, bytes: Uint8Array, text: string | undefined): Promise<never> {
-    if (formats.includes(vobizFormat)) {
+    if (formats.includes(FORMATS.vobiz)) {
       await explainMismatch?.({ signature: undefined, body: text ?? bytes, bodyWasDecoded: text !== undefined });
     }
     const expected = formats.map((format) => format.signatureName).join(' or ');
-    const elsewhere = KNOWN_FORMATS.filter(
-      (format) => !formats.includes(format) && getHeader(headers, format.signatureHeader) !== undefined,
-    ).map((format) => ` ${format.signatureName} was sent: receive that format with ${RECEIVER_OF[format.source]}.`);
+    const elsewhere = Object.values(FORMATS)
+      .filter((format) => !formats.includes(format) && getHeader(headers, format.signatureHeader) !== undefined)
+      .map((format) => ` ${format.signatureName} was sent: receive that format with ${format.acceptedBy}.`);
     return fail('missing_signature', `The ${expected} header is missing.${elsewhere.join('')}`);
   }
 
@@ -210,7 +183,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     const verified = verify(bytes, format.decodeSignature(signature));
     if (isPromiseLike(verified) ? await verified : verified) return;
     // Development aid, computed only on failure: one warning naming the likely cause.
-    if (format === vobizFormat) {
+    if (format === FORMATS.vobiz) {
       await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
     }
     fail('invalid_signature', `${format.signatureName} does not match the body for the configured ${secretName}.`);
@@ -358,43 +331,6 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     events,
   });
 
-  /** Meta's subscription handshake: the challenge, echoed as plain text, when the verify token matches. */
-  function handshake(expectedToken: string, url: string | undefined): ReceiveResult {
-    const query = queryOf(url);
-    const mode = query.get('hub.mode');
-    if (mode === null) {
-      fail(
-        'method_not_allowed',
-        "GET is only for Meta's subscription handshake (hub.mode=subscribe, hub.verify_token, hub.challenge); " +
-          'deliveries come as POST.',
-      );
-    }
-    const token = query.get('hub.verify_token') ?? '';
-    if (!constantTimeEqual(token, expectedToken) || mode !== 'subscribe') {
-      fail(
-        'verification_failed',
-        "The handshake's hub.verify_token does not match verifyToken (or hub.mode is not 'subscribe'): enter the same " +
-          'Verify Token in the Meta app dashboard.',
-      );
-    }
-    const challenge = query.get('hub.challenge');
-    if (challenge === null || challenge.length > MAX_CHALLENGE || !PRINTABLE_ASCII.test(challenge)) {
-      fail(
-        'invalid_challenge',
-        `hub.challenge is ${challenge === null || challenge === '' ? 'missing' : `longer than ${MAX_CHALLENGE} characters or not printable ASCII`}.`,
-      );
-    }
-    return {
-      status: 200,
-      headers: {
-        'content-type': 'text/plain; charset=utf-8',
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      },
-      body: challenge as string,
-    };
-  }
-
   function refuse(thrown: unknown, events: readonly VobizEvent[] | undefined): ReceiveResult {
     let error: VobizWebhookError;
     if (isVobizWebhookError(thrown)) {
@@ -423,7 +359,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       let events: VobizEvent[] | undefined;
       try {
         if (verifyToken !== undefined && request.method?.toUpperCase() === 'GET') {
-          return handshake(verifyToken, request.url);
+          return answerHandshake(verifyToken, request.url);
         }
         // The order matters: nothing untrusted is parsed before the signature holds.
         const { bytes, text } = await readBody(request);

@@ -7,7 +7,7 @@ import type { EventSource, VobizEvent } from '../types';
  * One wire format, as a unit: how a delivery is authenticated (its signature header and
  * that header's encoding), how the verified bytes become events, and, on each event,
  * the key that dedupes it (`event_id`) and when it occurred (`occurred_at`). The
- * receive pipeline runs any format; adding one touches the lists in `receivers.ts`,
+ * receive pipeline runs any format; adding one touches the list in `formats/index.ts`,
  * not the pipeline or the adapters (docs/architecture.md, "Formats").
  */
 export interface WireFormat {
@@ -16,6 +16,8 @@ export interface WireFormat {
   readonly signatureHeader: string;
   /** The header's display name, for messages. */
   readonly signatureName: string;
+  /** Which receiver takes this format, for refusals of a receiver that does not. */
+  readonly acceptedBy: string;
   /** The header as the 32 bytes to compare, decoded without branching on the secret. */
   decodeSignature(header: string): DecodedSignature;
   /**

@@ -118,6 +118,7 @@ export const metaFormat: WireFormat = {
   source: 'meta',
   signatureHeader: 'x-hub-signature-256',
   signatureName: 'X-Hub-Signature-256',
+  acceptedBy: 'metaWebhook',
   decodeSignature: decodePrefixedSignature,
   events(body) {
     const value = parseJson(body);

@@ -89,6 +89,7 @@ export const vobizLegacyFormat: WireFormat = {
   source: 'vobiz-legacy',
   signatureHeader: 'x-vobiz-signature',
   signatureName: 'X-Vobiz-Signature',
+  acceptedBy: "vobizWebhook with 'vobiz-legacy' in `formats`",
   decodeSignature: decodeAnySignature,
   events(text) {
     const body = parseJson(text);

@@ -14,6 +14,7 @@ export const vobizFormat: WireFormat = {
   source: 'vobiz',
   signatureHeader: 'x-webhook-signature',
   signatureName: 'X-Webhook-Signature',
+  acceptedBy: 'vobizWebhook',
   decodeSignature: decodeHexSignature,
   events(text, headers) {
     const event = parseEnvelope(text);

@@ -9,8 +9,9 @@ export function getHeader(headers: HeaderSource, name: string): string | undefin
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
   let value = record[name];
   if (value === undefined) {
-    // Node lowercases keys; a hand-built record may not.
-    for (const key in record) if (key.toLowerCase() === name) value = record[key];
+    // Node lowercases keys; a hand-built record may not. Most keys differ in length: a
+    // receiver looks for a header that is usually absent on every delivery.
+    for (const key in record) if (key.length === name.length && key.toLowerCase() === name) value = record[key];
   }
   return typeof value === 'string' || value === undefined ? value : value.join(', ');
 }

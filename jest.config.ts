@@ -25,6 +25,11 @@ const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
 };
 
+// Dependencies are not transformed, except the ES-module-only ones that CommonJS code
+// requires (Node 20 loads those itself; Jest's module loader needs them as CommonJS):
+// cookie@2, which Fastify's `inject()` loads through light-my-request.
+const transformIgnorePatterns = ['/node_modules/(?!(?:\\.pnpm/)?cookie[@/])'];
+
 // Three projects. `node` and `edge` test the sources (`pnpm test:unit` runs only
 // these, with no build); `built` runs what needs the built packages: the benchmark
 // and soak smoke tests and the Next.js example's `next build` (`pnpm test` builds first).
@@ -40,6 +45,7 @@ const config: Config = {
       displayName: 'node',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.edge\\.test\\.ts$', '<rootDir>/examples/next/'],
       moduleNameMapper: { '^@vobiz-webhooks/core$': src('core'), ...sharedMapper },
@@ -56,6 +62,7 @@ const config: Config = {
       displayName: 'built',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: BUILT,
       moduleNameMapper: { '^@vobiz-webhooks/core$': src('core'), ...sharedMapper },
     },

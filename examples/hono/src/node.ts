@@ -1,3 +1,5 @@
+// tsx src/node.ts (pnpm start): @hono/node-server. tsx reads this directory's tsconfig.json, which maps
+// no paths, so the packages come from node_modules, built (`pnpm build`), as in a project of your own.
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 

@@ -1,5 +1,7 @@
-// Cloudflare Workers (wrangler.toml). The secret is a binding (`wrangler secret put VOBIZ_WEBHOOK_SECRET`),
-// known only once a request arrives, so the app is made on the first request and kept for the isolate.
+// Cloudflare Workers (wrangler.toml; pnpm dev:workers). The secret is a binding (`wrangler secret put
+// VOBIZ_WEBHOOK_SECRET`, or .dev.vars locally), known only once a request arrives, so the app and its
+// options are built from `env` on the first request and kept for the isolate: one receiver, whose
+// in-memory dedupe then sees every delivery that isolate gets.
 import { createApp } from './app';
 
 interface Env {

@@ -8,6 +8,26 @@ export { toDeliveryResponse, toRequest } from './fetch';
 // The behaviour every adapter owes its users
 export { describeConformance, delivery, expectOk, expectRefusal, SECRET } from './conformance';
 export { describeHostile, type HostileSuiteOptions } from './hostile/suite';
+
+// The formats beside Vobiz's current envelope: its earlier envelope, and Meta's Cloud API
+export {
+  batchedMetaBody,
+  describeLegacyConformance,
+  describeMetaConformance,
+  expectBatchItem,
+  expectChallenge,
+  handshake,
+  legacyDelivery,
+  metaDelivery,
+  META_APP_SECRET,
+  META_PATH,
+  META_VERIFY_TOKEN,
+  recorder,
+  subscribe,
+  type BatchItem,
+  type MakeMetaTarget,
+} from './formats-conformance';
+export { describeFormatsHostile } from './formats-hostile';
 export {
   FUZZ_SECRET,
   MAX_BODY_BYTES,

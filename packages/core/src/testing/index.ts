@@ -199,6 +199,16 @@ export function signedRequest(
 export function signedRequest<Body extends string | Uint8Array>(
   rawBody: Body,
   secret: string,
+  options: SignOptions & { format: 'vobiz-legacy' },
+): SignedRequest<Body, LegacyHeaders>;
+export function signedRequest<Body extends string | Uint8Array>(
+  rawBody: Body,
+  secret: string,
+  options: SignOptions & { format: 'meta' },
+): SignedRequest<Body, MetaHeaders>;
+export function signedRequest<Body extends string | Uint8Array>(
+  rawBody: Body,
+  secret: string,
   options?: SignOptions,
 ): SignedRequest<Body>;
 export function signedRequest(

@@ -46,7 +46,7 @@ export function nodeRawBody(
       return Promise.reject(
         new VobizWebhookError(
           'raw_body_unavailable',
-          'A body parser consumed the request before vobizWebhook and kept no raw bytes, so the signature cannot be ' +
+          'A body parser consumed the request before the webhook middleware and kept no raw bytes, so the signature cannot be ' +
             `checked. ${fix}`,
         ),
       );
@@ -77,7 +77,7 @@ function readFailed(error: unknown, limit: number): never {
     // Every delivery fails the same way until the app changes: a 500 for the operator, not a 400 for the sender.
     throw new VobizWebhookError(
       'raw_body_unavailable',
-      'req.setEncoding() was called before vobizWebhook, so the stream yields text, not the exact bytes the signature ' +
+      'req.setEncoding() was called before the webhook middleware, so the stream yields text, not the exact bytes the signature ' +
         'is over. Remove that call for the webhook route.',
       { cause: error },
     );

@@ -8,7 +8,16 @@ export const TEST_DISPLAY_NUMBER = '15550783881';
 export const TEST_WABA_ID = '102290129340398';
 export const TEST_CUSTOMER = '16505551234';
 
-const wamid = (n: number) => `wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUQ5ODc2NTQzMjEwQUJDREVG${n}AA==`;
+/**
+ * A part of every id that differs per process: Meta's format dedupes on message and call
+ * ids, so ids that repeat across test runs would meet a persistent store's done markers.
+ */
+export const RUN_ID = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(4)), (byte) =>
+  byte.toString(16).padStart(2, '0'),
+).join('');
+
+const wamid = (n: number) => `wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUQ5ODc2NTQzMjEwQUJD${RUN_ID}${n}AA==`;
+let calls = 0;
 
 const media = (mime: string, sha: string) => ({
   id: '1037543291543636',
@@ -140,7 +149,7 @@ export function sampleStatus(status: string, n: number, timestamp: string): Stat
 
 export function sampleCall(event: string, timestamp: string): Call & { id: string } {
   const base = {
-    id: 'wacid.HBgLMTY1MDU1NTEyMzQVAgARGBIyRkE5OTc2QjUxMjM0NUE2AA==',
+    id: `wacid.HBgLMTY1MDU1NTEyMzQVAgARGBIyRkE5OTc2QjUx${RUN_ID}${++calls}AA==`,
     from: TEST_CUSTOMER,
     to: TEST_DISPLAY_NUMBER,
     event,

@@ -1,5 +1,5 @@
 import type { LegacyEnvelope } from '../types';
-import { TEST_CUSTOMER, sampleMessage } from './fixtures';
+import { RUN_ID, TEST_CUSTOMER, sampleMessage } from './fixtures';
 
 /** The current event type each of Vobiz's earlier names maps to, and back, for building test bodies. */
 const LEGACY_STATUS = new Set(['sent', 'delivered', 'read', 'failed']);
@@ -29,7 +29,7 @@ export function legacyEventName(type: string, status: string | undefined): strin
 /** `data` shaped after the examples in Vobiz's earlier webhook pages. */
 function legacyData(name: string, options: LegacyTestOptions, timestamp: string): Record<string, unknown> {
   const n = ++counter;
-  const messageId = `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA${n}`;
+  const messageId = `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2${RUN_ID}${n}`;
   if (name === 'message.received') {
     const message = sampleMessage(options.messageType ?? 'text', n, String(Math.floor(Date.parse(timestamp) / 1000)));
     const type = String(message.type);

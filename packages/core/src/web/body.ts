@@ -10,7 +10,7 @@ export async function readWebBody(request: Request, limit: number): Promise<Uint
   if (request.bodyUsed) {
     throw new VobizWebhookError(
       'raw_body_unavailable',
-      'The request body was already read (request.json() or request.text() ran before vobizWebhook). ' +
+      'The request body was already read (request.json() or request.text() ran before the webhook handler). ' +
         'Pass the untouched Request to the handler; the signature is over the exact bytes.',
     );
   }

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { vobizWebhook } from '@vobiz-webhooks/express';
+import { metaWebhook, vobizWebhook, type EventHandlers } from '@vobiz-webhooks/express';
 import { messagesOf } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
@@ -58,5 +58,52 @@ describe('README recipes', () => {
     const reserialized = await request(app).post('/webhooks/vobiz').set(headers).send(JSON.parse(body));
     expect(reserialized.status).toBe(401);
     expect(reserialized.body.error.code).toBe('invalid_signature');
+  });
+
+  describe("Meta's Cloud API directly", () => {
+    const appSecret = 'meta_readme_app_secret';
+    const verifyToken = 'meta-readme-verify-token';
+
+    it('the one line, tested with the handshake and a delivery as the README writes them', async () => {
+      const seen: string[] = [];
+      const app = express();
+      app.use(
+        metaWebhook({
+          appSecret,
+          verifyToken,
+          logger: false,
+          on: {
+            'message.inbound': async (event) => {
+              for (const m of messagesOf(event)) seen.push(`${event.source}:${m.from}:${m.text?.body}`);
+            },
+          },
+        }),
+      );
+      app.use(express.json());
+
+      const handshake = await request(app)
+        .get('/webhooks/meta')
+        .query({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': '1158201444' });
+      expect(handshake.text).toBe('1158201444');
+
+      const { body, headers } = signedRequest(createTestEvent('message.inbound', { format: 'meta' }), appSecret);
+      const res = await request(app).post('/webhooks/meta').set(headers).send(body);
+      expect(res.status).toBe(200);
+      expect(seen).toEqual([expect.stringMatching(/^meta:\d+:/)]);
+    });
+
+    it('both middlewares in one app with one `on`, each on its own path', async () => {
+      const sources: string[] = [];
+      const on: EventHandlers = { '*': async (event) => void sources.push(event.source) };
+      const app = express();
+      app.use(vobizWebhook({ secret, logger: false, on }));
+      app.use(metaWebhook({ appSecret, verifyToken, logger: false, on }));
+
+      const vobiz = signedRequest(createTestEvent('message.inbound'), secret);
+      expect((await request(app).post('/webhooks/vobiz').set(vobiz.headers).send(vobiz.body)).status).toBe(200);
+      const meta = signedRequest(createTestEvent('message.status', { format: 'meta' }), appSecret);
+      expect((await request(app).post('/webhooks/meta').set(meta.headers).send(meta.body)).status).toBe(200);
+      expect(sources).toEqual(['vobiz', 'meta']);
+    });
   });
 });

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  type MetaWebhookOptions,
+  type Receiver,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 import { nodeReceiveRequest } from '@vobiz-webhooks/core/node';
 
 /**
@@ -26,8 +32,9 @@ export interface KoaContext {
 
 export type VobizKoaMiddleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void>;
 
-const FIX =
-  'Mount vobizWebhook() before the body parser (or exclude its path from the parser), ' +
+/** The `raw_body_unavailable` answer's fix, naming the function the app called. */
+const fixFor = (name: string): string =>
+  `Mount ${name}() before the body parser (or exclude its path from the parser), ` +
   'or use @koa/bodyparser or koa-bodyparser, which keep the raw text in ctx.request.rawBody.';
 
 /**
@@ -37,7 +44,20 @@ const FIX =
  * error handler sees no exception for a forged or duplicate delivery.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
-  const receiver = createReceiver(options);
+  return middleware(createReceiver(options), fixFor('vobizWebhook'));
+}
+
+/**
+ * The same middleware for Meta's WhatsApp Cloud API received directly (default path
+ * `/webhooks/meta`). It answers Meta's `GET` subscription handshake as well as the `POST`
+ * deliveries, so on @koa/router mount it for both methods: `router.all(path, mw)`, or
+ * `router.get(path, mw)` and `router.post(path, mw)`.
+ */
+export function metaWebhook(options: MetaWebhookOptions): VobizKoaMiddleware {
+  return middleware(createMetaReceiver(options), fixFor('metaWebhook'));
+}
+
+function middleware(receiver: Receiver, fix: string): VobizKoaMiddleware {
   return async (ctx, next) => {
     // @koa/router sets `_matchedRoute` before running a route's middleware; koa-mount sets
     // `mountPath` (and strips `ctx.path`). Neither is set when the app itself runs us.
@@ -46,7 +66,9 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
       await next();
       return;
     }
-    const result = await receiver.receive(nodeReceiveRequest(ctx.req, ctx.request, FIX));
+    // `ctx.req.url` is the request target with its query (koa-mount strips only the path
+    // prefix), which Meta's handshake reads.
+    const result = await receiver.receive(nodeReceiveRequest(ctx.req, ctx.request, fix));
     // Answered meanwhile (a response timeout) or taken over from Koa: the response is not
     // ours. Koa would drop a late status and headers, but keep a late body on ctx, and
     // with `respond = false` the headers would go to the other writer's response.

@@ -1,7 +1,13 @@
 // The Pages Router entry, separate from `./index` so the App Router entry stays free
 // of `node:` imports for the Edge runtime.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReceiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  type MetaWebhookOptions,
+  type Receiver,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 import { nodeReceiveRequest, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { duringNextBuild } from './build-phase';
 
@@ -20,6 +26,17 @@ const FIX =
   `Turn Next's body parser off for this route: add \`${PAGES_CONFIG_FIX}\` to the file in pages/api ` +
   'that exports the handler.';
 
+/** The API route over a receiver, built now, or during `next build` on the first request. */
+function pagesHandler<Options>(create: (options: Options) => Receiver, options: Options): VobizPagesHandler {
+  let receiver = duringNextBuild() ? undefined : create(options);
+  return async (req, res) => {
+    receiver ??= create(options);
+    // `req.url` keeps the query string, which Meta's handshake reads.
+    const result = await receiver.receive(nodeReceiveRequest(req, req, FIX));
+    sendNodeResult(res, result);
+  };
+}
+
 /**
  * `export default vobizWebhook({ secret, on })` in `pages/api/…`, together with
  * `export const config = { api: { bodyParser: false } }`: Next's parser would
@@ -27,12 +44,16 @@ const FIX =
  * signature. The file decides the path, so `options.path` is not used.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizPagesHandler {
-  let receiver = duringNextBuild() ? undefined : createReceiver(options);
-  return async (req, res) => {
-    receiver ??= createReceiver(options);
-    const result = await receiver.receive(nodeReceiveRequest(req, req, FIX));
-    sendNodeResult(res, result);
-  };
+  return pagesHandler(createReceiver, options);
+}
+
+/**
+ * `export default metaWebhook({ appSecret, verifyToken, on })` in `pages/api/…`, with the
+ * same `config` line: Meta's `GET` subscription handshake and its signed `POST`
+ * deliveries, one event per item. The file decides the path.
+ */
+export function metaWebhook(options: MetaWebhookOptions): VobizPagesHandler {
+  return pagesHandler(createMetaReceiver, options);
 }
 
 export type * from '@vobiz-webhooks/core';

@@ -1,4 +1,11 @@
-import { createReceiver, readWebBody, type Receiver, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  readWebBody,
+  type MetaWebhookOptions,
+  type Receiver,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 
 /** A Fetch API handler: `Bun.serve({ fetch })`, `Deno.serve(handler)`, a router's route. */
 export type VobizFetchHandler = (request: Request) => Promise<Response>;
@@ -9,15 +16,36 @@ export type VobizEnvFetchHandler<Env> = (request: Request, env: Env, ctx?: unkno
 /** Options built from a Workers `env`, where the secret is known only once a request arrives. */
 export type VobizOptionsFromEnv<Env> = (env: Env) => VobizWebhookOptions;
 
+/** `metaWebhook`'s options built from a Workers `env`. */
+export type MetaOptionsFromEnv<Env> = (env: Env) => MetaWebhookOptions;
+
 /** Bindings as plain strings, for a factory whose `env` is not annotated. */
 export type UntypedEnv = Record<string, string | undefined>;
 
-type Serve = (receiver: Receiver) => VobizFetchHandler;
+/** Which receiver a handler is built on, and how its 404 names where deliveries go. */
+interface Source<Options> {
+  create(options: Options): Receiver;
+  /** Followed by the configured path. */
+  receivedAt: string;
+}
+
+const VOBIZ: Source<VobizWebhookOptions> = {
+  create: createReceiver,
+  receivedAt: 'Vobiz webhooks are received at POST',
+};
+const META: Source<MetaWebhookOptions> = {
+  create: createMetaReceiver,
+  receivedAt: "Meta's webhooks are received at GET (the handshake) and POST",
+};
+
+type Serve = (receiver: Receiver, receivedAt: string) => VobizFetchHandler;
 
 /** Answers a delivery whatever its URL: the route that called this already chose it. */
 async function respond(receiver: Receiver, request: Request): Promise<Response> {
   const result = await receiver.receive({
     method: request.method,
+    // Only Meta's GET handshake reads it, for its query.
+    url: request.url,
     headers: request.headers,
     // Lazy, so a wrong method or content type is answered without reading the body.
     rawBody: (limit) => readWebBody(request, limit),
@@ -28,23 +56,26 @@ async function respond(receiver: Receiver, request: Request): Promise<Response> 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 // Names the configured path, not the requested one, so a subscription pointed at the wrong URL is easy to fix.
-const notFound = (path: string): Response =>
-  new Response(
-    JSON.stringify({
-      ok: false,
-      error: { code: 'not_found', message: `Vobiz webhooks are received at POST ${path}.` },
-    }),
-    { status: 404, headers: JSON_HEADERS },
-  );
+const notFound = (message: string): Response =>
+  new Response(JSON.stringify({ ok: false, error: { code: 'not_found', message } }), {
+    status: 404,
+    headers: JSON_HEADERS,
+  });
 
 // A bare server sends every request to its one handler, so the path is checked here.
-const servePath: Serve = (receiver) => async (request) =>
-  receiver.matchesPath(new URL(request.url).pathname) ? respond(receiver, request) : notFound(receiver.path);
+const servePath: Serve = (receiver, receivedAt) => {
+  const message = `${receivedAt} ${receiver.path}.`;
+  return async (request) =>
+    receiver.matchesPath(new URL(request.url).pathname) ? respond(receiver, request) : notFound(message);
+};
 
 const serveAll: Serve = (receiver) => (request) => respond(receiver, request);
 
 /** Workers hand bindings to each request, not to the module: build once per env object, on its first request. */
-function perEnv<Env>(optionsOf: VobizOptionsFromEnv<Env>, serve: Serve): VobizEnvFetchHandler<Env> {
+function perEnv<Options, Env>(
+  optionsOf: (env: Env) => Options,
+  build: (options: Options) => VobizFetchHandler,
+): VobizEnvFetchHandler<Env> {
   const built = new WeakMap<object, VobizFetchHandler>();
   const noEnv = {};
   return async (request, env) => {
@@ -52,11 +83,17 @@ function perEnv<Env>(optionsOf: VobizOptionsFromEnv<Env>, serve: Serve): VobizEn
     let handler = built.get(key);
     if (handler === undefined) {
       // A throw (a missing secret) is not cached: it fails every request, loudly, until fixed.
-      handler = serve(createReceiver(optionsOf(env)));
+      handler = build(optionsOf(env));
       built.set(key, handler);
     }
     return handler(request);
   };
+}
+
+/** Every exported handler: options now, or a function of a Workers `env` built on its first request. */
+function handlerOf<Options, Env>(source: Source<Options>, serve: Serve, options: Options | ((env: Env) => Options)) {
+  const build = (resolved: Options) => serve(source.create(resolved), source.receivedAt);
+  return typeof options === 'function' ? perEnv(options as (env: Env) => Options, build) : build(options);
 }
 
 /**
@@ -68,7 +105,7 @@ function perEnv<Env>(optionsOf: VobizOptionsFromEnv<Env>, serve: Serve): VobizEn
 export function vobizWebhook<Env = UntypedEnv>(options: VobizOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
 export function vobizWebhook(options: VobizWebhookOptions): VobizFetchHandler;
 export function vobizWebhook<Env>(options: VobizWebhookOptions | VobizOptionsFromEnv<Env>) {
-  return typeof options === 'function' ? perEnv(options, servePath) : servePath(createReceiver(options));
+  return handlerOf(VOBIZ, servePath, options);
 }
 
 /**
@@ -79,5 +116,29 @@ export function vobizWebhook<Env>(options: VobizWebhookOptions | VobizOptionsFro
 export function vobizRouteHandler<Env = UntypedEnv>(options: VobizOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
 export function vobizRouteHandler(options: VobizWebhookOptions): VobizFetchHandler;
 export function vobizRouteHandler<Env>(options: VobizWebhookOptions | VobizOptionsFromEnv<Env>) {
-  return typeof options === 'function' ? perEnv(options, serveAll) : serveAll(createReceiver(options));
+  return handlerOf(VOBIZ, serveAll, options);
+}
+
+/**
+ * Meta's WhatsApp Cloud API, received directly, as a bare `fetch`: answers the `GET`
+ * subscription handshake and signed `POST` deliveries on `options.path` (default
+ * `/webhooks/meta`), 405 there for other methods, and 404 JSON on every other path.
+ * Given a function of `env`, returns a Workers `fetch(request, env, ctx)`.
+ */
+// The function first: tried against the options type first, its returned literals would widen.
+export function metaWebhook<Env = UntypedEnv>(options: MetaOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function metaWebhook(options: MetaWebhookOptions): VobizFetchHandler;
+export function metaWebhook<Env>(options: MetaWebhookOptions | MetaOptionsFromEnv<Env>) {
+  return handlerOf(META, servePath, options);
+}
+
+/**
+ * `metaWebhook` for a route that already matched the path (Next.js, Hono, itty-router):
+ * answers every `GET` and `POST` it is given, so `options.path` is not used.
+ */
+// The function first: tried against the options type first, its returned literals would widen.
+export function metaRouteHandler<Env = UntypedEnv>(options: MetaOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function metaRouteHandler(options: MetaWebhookOptions): VobizFetchHandler;
+export function metaRouteHandler<Env>(options: MetaWebhookOptions | MetaOptionsFromEnv<Env>) {
+  return handlerOf(META, serveAll, options);
 }

@@ -4,8 +4,14 @@
 // and `edge-light` export conditions.
 
 // Handlers
-export { vobizWebhook, vobizRouteHandler } from './fetch-handler';
-export type { UntypedEnv, VobizEnvFetchHandler, VobizFetchHandler, VobizOptionsFromEnv } from './fetch-handler';
+export { vobizWebhook, vobizRouteHandler, metaWebhook, metaRouteHandler } from './fetch-handler';
+export type {
+  MetaOptionsFromEnv,
+  UntypedEnv,
+  VobizEnvFetchHandler,
+  VobizFetchHandler,
+  VobizOptionsFromEnv,
+} from './fetch-handler';
 
 // The options, events and payload types, as every adapter re-exports them
 export type * from '@vobiz-webhooks/core';

@@ -3,12 +3,13 @@ import connect from 'connect';
 import express from 'express';
 import express4 from 'express4';
 import request from 'supertest';
-import { vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
-import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { metaWebhook, vobizWebhook, type VobizMiddleware } from '@vobiz-webhooks/express';
+import type { MetaWebhookOptions, VobizWebhookOptions } from '@vobiz-webhooks/core';
 import {
   listen,
   type DeliveryRequest,
   type DeliveryResponse,
+  type MakeMetaTarget,
   type MakeTarget,
   type Target,
 } from '@vobiz-webhooks/test-suites';
@@ -16,6 +17,8 @@ import {
 export { listen };
 
 export const WEBHOOK_PATH = '/webhooks/vobiz';
+/** `metaWebhook`'s default path. */
+export const META_PATH = '/webhooks/meta';
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
 
@@ -63,4 +66,26 @@ export const makeConnectTarget: MakeTarget = (options: VobizWebhookOptions) => {
   const app = connect();
   app.use(vobizWebhook(options) satisfies VobizMiddleware as connect.NextHandleFunction);
   return targetFor(app);
+};
+
+/** `metaWebhook` on Express 5, mounted the one-line way: `app.use(metaWebhook(options))`. */
+export const makeExpressMetaTarget: MakeMetaTarget = (options: MetaWebhookOptions) =>
+  targetFor(express().use(metaWebhook(options)), META_PATH);
+
+/** `metaWebhook` on Express 5 as a route for every method: `app.all('/webhooks/meta', mw)`. */
+export const makeExpressRouteMetaTarget: MakeMetaTarget = (options: MetaWebhookOptions) => {
+  const app = express();
+  app.all(META_PATH, metaWebhook(options));
+  return targetFor(app, META_PATH);
+};
+
+/** `metaWebhook` on Express 4, at the root. */
+export const makeExpress4MetaTarget: MakeMetaTarget = (options: MetaWebhookOptions) =>
+  targetFor(express4().use(metaWebhook(options)), META_PATH);
+
+/** `metaWebhook` on Connect, at the root. */
+export const makeConnectMetaTarget: MakeMetaTarget = (options: MetaWebhookOptions) => {
+  const app = connect();
+  app.use(metaWebhook(options) satisfies VobizMiddleware as connect.NextHandleFunction);
+  return targetFor(app, META_PATH);
 };

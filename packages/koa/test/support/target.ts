@@ -2,9 +2,15 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import request from 'supertest';
-import type { VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { vobizWebhook } from '@vobiz-webhooks/koa';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
+import type { MetaWebhookOptions, VobizWebhookOptions } from '@vobiz-webhooks/core';
+import { metaWebhook, vobizWebhook, type VobizKoaMiddleware } from '@vobiz-webhooks/koa';
+import type {
+  DeliveryRequest,
+  DeliveryResponse,
+  MakeMetaTarget,
+  MakeTarget,
+  Target,
+} from '@vobiz-webhooks/test-suites';
 
 export type KoaVersion = 2 | 3;
 
@@ -21,6 +27,8 @@ export interface KoaTargetOptions {
 }
 
 export const DEFAULT_PATH = '/webhooks/vobiz';
+/** `metaWebhook`'s default path. */
+export const META_DEFAULT_PATH = '/webhooks/meta';
 
 /** Any Koa app, whatever context type its `use()` chain inferred. */
 export type KoaApp = Pick<Koa, 'callback'>;
@@ -47,20 +55,38 @@ export async function deliver(
 }
 
 /**
- * Koa apps wired like a user would: at the root with `app.use(vobizWebhook(options))`,
- * or on a @koa/router route at `options.path`, with the router's routes and allowedMethods.
+ * Koa apps wired like a user would, for either receiver: at the root with
+ * `app.use(webhook(options))`, or on a @koa/router route at `options.path`, with the
+ * router's routes and allowedMethods.
  */
-export function makeKoaTarget({ koa, mount = 'root', before = [] }: KoaTargetOptions): MakeTarget {
-  return (options: VobizWebhookOptions): Target => {
-    const app = newKoaApp(koa);
-    for (const middleware of before) app.use(middleware);
-    if (mount === 'root') {
-      app.use(vobizWebhook(options));
-    } else {
-      const router = new Router();
-      router[mount === 'router.post' ? 'post' : 'all'](options.path ?? DEFAULT_PATH, vobizWebhook(options));
-      app.use(router.routes()).use(router.allowedMethods());
-    }
-    return { send: (delivery) => deliver(app, { path: options.path ?? DEFAULT_PATH, ...delivery }) };
-  };
+function koaTargets<Options extends { path?: string }>(
+  webhook: (options: Options) => VobizKoaMiddleware,
+  defaultPath: string,
+): (target: KoaTargetOptions) => (options: Options) => Target {
+  return ({ koa, mount = 'root', before = [] }) =>
+    (options) => {
+      const app = newKoaApp(koa);
+      for (const middleware of before) app.use(middleware);
+      const path = options.path ?? defaultPath;
+      if (mount === 'root') {
+        app.use(webhook(options));
+      } else {
+        const router = new Router();
+        router[mount === 'router.post' ? 'post' : 'all'](path, webhook(options));
+        app.use(router.routes()).use(router.allowedMethods());
+      }
+      return { send: (delivery) => deliver(app, { path, ...delivery }) };
+    };
 }
+
+/** `vobizWebhook` in a Koa app. */
+export const makeKoaTarget: (target: KoaTargetOptions) => MakeTarget = koaTargets<VobizWebhookOptions>(
+  vobizWebhook,
+  DEFAULT_PATH,
+);
+
+/** `metaWebhook` in a Koa app: mount `root` or `router.all`, since a `router.post` route never sees the handshake. */
+export const makeKoaMetaTarget: (target: KoaTargetOptions) => MakeMetaTarget = koaTargets<MetaWebhookOptions>(
+  metaWebhook,
+  META_DEFAULT_PATH,
+);

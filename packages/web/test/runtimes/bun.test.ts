@@ -1,5 +1,5 @@
 import { ensureBuilt } from '../support/built';
-import { RUNTIME_SECRET, describeRuntimeChecks } from '../support/runtime-checks';
+import { RUNTIME_ENV, describeRuntimeChecks } from '../support/runtime-checks';
 import { runtimeBinary, runtimeVersion, serve, type Served } from '../support/runtime';
 
 // `Bun.serve({ fetch: vobizWebhook(options) })` from the built package, answering real HTTP.
@@ -11,7 +11,7 @@ const bun = runtimeBinary('bun', 'bin/bun.exe');
   beforeAll(async () => {
     const version = runtimeVersion(bun as string, 'bun');
     ensureBuilt();
-    server = await serve(bun as string, ['bun.mjs'], { VOBIZ_WEBHOOK_SECRET: RUNTIME_SECRET });
+    server = await serve(bun as string, ['bun.mjs'], RUNTIME_ENV);
     console.info(`bun ${version} at ${server.url}`);
   }, 240_000);
   afterAll(() => server?.stop());

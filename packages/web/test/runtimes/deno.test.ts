@@ -1,5 +1,5 @@
 import { ensureBuilt } from '../support/built';
-import { RUNTIME_SECRET, describeRuntimeChecks } from '../support/runtime-checks';
+import { RUNTIME_ENV, describeRuntimeChecks } from '../support/runtime-checks';
 import { runtimeBinary, runtimeVersion, serve, type Served } from '../support/runtime';
 
 // `Deno.serve(vobizWebhook(options))` from the built package, answering real HTTP. Deno
@@ -13,7 +13,7 @@ const deno = runtimeBinary('deno', 'deno');
     const version = runtimeVersion(deno as string, 'deno').split('\n')[0];
     ensureBuilt();
     const args = ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', '--no-prompt', 'deno.mjs'];
-    server = await serve(deno as string, args, { VOBIZ_WEBHOOK_SECRET: RUNTIME_SECRET });
+    server = await serve(deno as string, args, RUNTIME_ENV);
     console.info(`${version} at ${server.url}`);
   }, 240_000);
   afterAll(() => server?.stop());

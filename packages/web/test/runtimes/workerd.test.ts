@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import type { Miniflare as MiniflareType } from 'miniflare';
 import { ensureBuilt } from '../support/built';
-import { RUNTIME_SECRET, describeRuntimeChecks } from '../support/runtime-checks';
+import { RUNTIME_ENV, describeRuntimeChecks } from '../support/runtime-checks';
 import { runtimeBinary, SERVE_DIR } from '../support/runtime';
 
-// A Worker (`export default { fetch: vobizWebhook((env) => options) }`) in workerd through
-// miniflare, answering real HTTP, with the secret as a binding. The Worker is bundled the
-// way wrangler bundles it: the `workerd` export condition, and no Node built-ins.
+// A Worker (`export default { fetch: vobizWebhook((env) => options) }`, and `metaWebhook` the
+// same way) in workerd through miniflare, answering real HTTP, with the secrets as bindings.
+// The Worker is bundled the way wrangler bundles it: the `workerd` export condition, and no
+// Node built-ins.
 const present = runtimeBinary('miniflare', 'package.json') !== undefined;
 const WORKER = join(SERVE_DIR, 'worker.mjs');
 
@@ -44,7 +45,7 @@ const isNodeOnly = (path: string) => path.startsWith('node:') || builtinModules.
     mf = new Miniflare({
       modules: true,
       script: code,
-      bindings: { VOBIZ_WEBHOOK_SECRET: RUNTIME_SECRET },
+      bindings: RUNTIME_ENV,
       compatibilityDate: '2026-04-01',
       host: '127.0.0.1',
       port: 0,
@@ -70,9 +71,10 @@ const isNodeOnly = (path: string) => path.startsWith('node:') || builtinModules.
 
   describeRuntimeChecks(() => url);
 
-  it('built the receiver from env once for the isolate, over every request above', async () => {
-    const probe = (await (await fetch(`${url}/seen`)).json()) as { seen: string[]; built: number };
-    expect(probe.seen.length).toBeGreaterThan(0);
-    expect(probe.built).toBe(1);
+  it('built each receiver from env once for the isolate, over every request above', async () => {
+    const probe = (await (await fetch(`${url}/seen`)).json()) as { seen: string[]; built: number; metaBuilt: number };
+    expect(probe.seen.filter((id) => !id.startsWith('meta:')).length).toBeGreaterThan(0);
+    expect(probe.seen.filter((id) => id.startsWith('meta:')).length).toBeGreaterThan(0);
+    expect([probe.built, probe.metaBuilt]).toEqual([1, 1]);
   });
 });

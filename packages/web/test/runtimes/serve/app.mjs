@@ -1,4 +1,4 @@
-// What every runtime serves: the built handler, with a probe the test reads back.
+// What every runtime serves: the built handlers, with a probe the test reads back.
 export const MAX_BODY_BYTES = 4096;
 
 /** `message.inbound` is recorded; `message.status` fails, for the 500 handler_failed check. */
@@ -16,8 +16,21 @@ export function webhookOptions(secret, seen) {
   };
 }
 
-/** `GET /seen` answers what the handlers saw; every other request goes to the webhook. */
+/** `metaWebhook`'s: every item is recorded, with its source. */
+export function metaOptions(appSecret, verifyToken, seen) {
+  return {
+    appSecret,
+    verifyToken,
+    logger: false,
+    on: { '*': (event) => void seen.push(`${event.source}:${event.event_id}`) },
+  };
+}
+
+/** `GET /seen` answers what the handlers saw; `/webhooks/meta` goes to Meta's handler, the rest to Vobiz's. */
 export const withProbe =
-  (webhook, probe) =>
-  (request, ...rest) =>
-    new URL(request.url).pathname === '/seen' ? Response.json(probe()) : webhook(request, ...rest);
+  (webhook, meta, probe) =>
+  (request, ...rest) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/seen') return Response.json(probe());
+    return (pathname.startsWith('/webhooks/meta') ? meta : webhook)(request, ...rest);
+  };

@@ -1,11 +1,12 @@
 /* global Deno */
 // `deno run deno.mjs`: Deno.serve on a free port, printing it for the test.
-import { vobizWebhook } from '../../../dist/index.js';
-import { webhookOptions, withProbe } from './app.mjs';
+import { metaWebhook, vobizWebhook } from '../../../dist/index.js';
+import { metaOptions, webhookOptions, withProbe } from './app.mjs';
 
 const seen = [];
 const webhook = vobizWebhook(webhookOptions(Deno.env.get('VOBIZ_WEBHOOK_SECRET'), seen));
+const meta = metaWebhook(metaOptions(Deno.env.get('META_APP_SECRET'), Deno.env.get('META_VERIFY_TOKEN'), seen));
 Deno.serve(
   { hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log(`listening ${port}`) },
-  withProbe(webhook, () => ({ seen })),
+  withProbe(webhook, meta, () => ({ seen })),
 );

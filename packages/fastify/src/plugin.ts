@@ -1,11 +1,33 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import fp from 'fastify-plugin';
-import { createReceiver, VobizWebhookError, type Logger, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  VobizWebhookError,
+  type CommonOptions,
+  type Logger,
+  type MetaWebhookOptions,
+  type Receiver,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 
 /** What `app.register(vobizWebhook, options)` takes, besides Fastify's own `prefix` and `logLevel`. */
 export type VobizFastifyOptions = VobizWebhookOptions & {
   /** The route, under the register `prefix`. Default `/webhooks/vobiz`. */
+  path?: string;
+};
+
+/** What `app.register(metaWebhook, options)` takes, besides Fastify's own `prefix` and `logLevel`. */
+export type MetaFastifyOptions = MetaWebhookOptions & {
+  /** The route (`GET` for the handshake, `POST` for deliveries), under the register `prefix`. Default `/webhooks/meta`. */
   path?: string;
 };
 
@@ -29,7 +51,12 @@ function refusalFor(error: FastifyError, limit: number): VobizWebhookError | und
   return new VobizWebhookError('body_unreadable', message, { cause: error });
 }
 
-const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options) => {
+/** Either plugin: everything but which receiver it builds is the same. */
+async function mount<Options extends CommonOptions>(
+  fastify: FastifyInstance,
+  options: Options,
+  createReceiverFor: (options: Options) => Receiver,
+): Promise<void> {
   // The app's bodyLimit applies unless maxBodyBytes is given; either way Fastify's limit and ours are one number.
   const maxBodyBytes = options.maxBodyBytes ?? fastify.initialConfig.bodyLimit ?? 1024 * 1024;
   // Fastify's own logger is used through `request.log`; another pino logger as given; anything else as core does.
@@ -37,7 +64,7 @@ const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options
   const pino = own === undefined || (own !== false && Symbol.for('pino.serializers') in own);
   const fallback = (own as FastifyBaseLogger | undefined) ?? fastify.log;
   const logger = pino ? pinoStyle(() => (own === undefined ? requestLog.getStore() : undefined) ?? fallback) : own;
-  const receiver = createReceiver({ ...options, maxBodyBytes, logger });
+  const receiver = createReceiverFor({ ...options, maxBodyBytes, logger });
 
   // This context only (the plugin is not fastify-plugin'd open): the app's other routes keep their JSON parsing.
   // Every type is kept as bytes, so the receiver, not Fastify, answers a non-JSON type with its 415. Removed first:
@@ -46,9 +73,10 @@ const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const answer = async (request: FastifyRequest, reply: FastifyReply, refusal?: VobizWebhookError) => {
-    const { body, method, headers } = request;
+    // `url` (with its query) is read only by Meta's GET handshake.
+    const { body, method, url, headers } = request;
     const rawBody = refusal ? () => Promise.reject(refusal) : body instanceof Uint8Array ? body : new Uint8Array();
-    const result = await requestLog.run(request.log, () => receiver.receive({ method, headers, rawBody }));
+    const result = await requestLog.run(request.log, () => receiver.receive({ method, url, headers, rawBody }));
     return reply.code(result.status).headers(result.headers).send(result.body);
   };
 
@@ -59,7 +87,7 @@ const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options
     return answer(request, reply, refusal);
   });
 
-  // Every method: the receiver answers the others with 405 and `Allow: POST`.
+  // Every method: the receiver answers the others with 405 and its `Allow` (`POST`; for Meta `GET, POST`).
   fastify.route({
     method: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
     url: receiver.path,
@@ -67,10 +95,31 @@ const webhook: FastifyPluginAsync<VobizFastifyOptions> = async (fastify, options
     exposeHeadRoute: false,
     handler: (request, reply) => answer(request, reply),
   });
-};
+}
+
+const vobizPlugin: FastifyPluginAsync<VobizFastifyOptions> = (fastify, options) =>
+  mount(fastify, options, createReceiver);
+const metaPlugin: FastifyPluginAsync<MetaFastifyOptions> = (fastify, options) =>
+  mount(fastify, options, createMetaReceiver);
 
 /**
  * `app.register(vobizWebhook, { secret, on })`: `POST /webhooks/vobiz` (under any register
  * `prefix`) verified, deduped and handled, in a context of its own.
  */
-export const vobizWebhook = fp(webhook, { fastify: '5.x', name: '@vobiz-webhooks/fastify', encapsulate: true });
+export const vobizWebhook = fp(vobizPlugin, {
+  fastify: '5.x',
+  name: '@vobiz-webhooks/fastify',
+  encapsulate: true,
+});
+
+/**
+ * `app.register(metaWebhook, { appSecret, verifyToken, on })`: Meta's Cloud API received
+ * directly on `/webhooks/meta` (under any register `prefix`), `GET` answering the
+ * subscription handshake and `POST` verified, deduped and handled per item, in a context
+ * of its own.
+ */
+export const metaWebhook = fp(metaPlugin, {
+  fastify: '5.x',
+  name: '@vobiz-webhooks/fastify/meta',
+  encapsulate: true,
+});

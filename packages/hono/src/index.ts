@@ -3,8 +3,10 @@
 import type { Context, Handler, MiddlewareHandler } from 'hono';
 import {
   VobizWebhookError,
+  createMetaReceiver,
   createReceiver,
   readWebBody,
+  type MetaWebhookOptions,
   type RawBody,
   type ReceiveResult,
   type Receiver,
@@ -14,14 +16,17 @@ import {
 
 /** What the middleware puts on the context for what runs after it: `c.get('vobizEvent')`. */
 export interface VobizVariables {
+  /** The verified event (for a Meta body of several items, the first). */
   vobizEvent: VobizEvent;
+  /** Every event of the delivery: one, or for Meta one per item. */
+  vobizEvents: readonly VobizEvent[];
 }
 
 export type VobizHandler = Handler;
 export type VobizMiddleware = MiddlewareHandler<{ Variables: VobizVariables }>;
 
 const FIX =
-  'Mount vobizWebhook() before any middleware that parses the body, or have that middleware read it with ' +
+  'Mount vobizWebhook() (or metaWebhook()) before any middleware that parses the body, or have that middleware read it with ' +
   'c.req.arrayBuffer() or c.req.text(), which Hono caches, instead of c.req.raw or c.req.parseBody().';
 
 /**
@@ -53,8 +58,29 @@ function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
 
 const respond = (result: ReceiveResult) =>
   new Response(result.body, { status: result.status, headers: result.headers });
+// `url` (with its query) is read only by Meta's GET handshake.
 const receiveFrom = (receiver: Receiver, c: Context) =>
-  receiver.receive({ method: c.req.method, headers: c.req.raw.headers, rawBody: rawBodyOf(c) });
+  receiver.receive({ method: c.req.method, url: c.req.url, headers: c.req.raw.headers, rawBody: rawBodyOf(c) });
+
+function handlerOf(receiver: Receiver): VobizHandler {
+  return async (c) => respond(await receiveFrom(receiver, c));
+}
+
+function middlewareOf(receiver: Receiver): VobizMiddleware {
+  return async (c, next) => {
+    if (!receiver.matchesPath(c.req.path)) return next();
+    const result = await receiveFrom(receiver, c);
+    const response = respond(result);
+    const { event, events } = result;
+    if (result.status !== 200 || event === undefined || JSON.parse(result.body).duplicate) return response;
+    c.set('vobizEvent', event);
+    c.set('vobizEvents', events ?? [event]);
+    await next();
+    // Cleared first: Hono's setter would otherwise copy the later handler's headers onto this answer.
+    c.res = undefined;
+    c.res = response;
+  };
+}
 
 /**
  * A Hono handler that answers every request reaching it: `app.post(path, vobizWebhook(o))`, or
@@ -62,8 +88,7 @@ const receiveFrom = (receiver: Receiver, c: Context) =>
  * Hono's 404). `options.path` is not used; the route decides.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizHandler {
-  const receiver = createReceiver(options);
-  return async (c) => respond(await receiveFrom(receiver, c));
+  return handlerOf(createReceiver(options));
 }
 
 /**
@@ -74,19 +99,28 @@ export function vobizWebhook(options: VobizWebhookOptions): VobizHandler {
  * that returns. Refusals and duplicates stop here: nothing later sees an unverified or repeated body.
  */
 export function vobizMiddleware(options: VobizWebhookOptions): VobizMiddleware {
-  const receiver = createReceiver(options);
-  return async (c, next) => {
-    if (!receiver.matchesPath(c.req.path)) return next();
-    const result = await receiveFrom(receiver, c);
-    const response = respond(result);
-    const { event } = result;
-    if (result.status !== 200 || event === undefined || JSON.parse(result.body).duplicate) return response;
-    c.set('vobizEvent', event);
-    await next();
-    // Cleared first: Hono's setter would otherwise copy the later handler's headers onto this answer.
-    c.res = undefined;
-    c.res = response;
-  };
+  return middlewareOf(createReceiver(options));
+}
+
+/**
+ * Meta's Cloud API received directly, as a Hono handler answering every request reaching it:
+ * `app.on(['GET', 'POST'], path, metaWebhook(o))` for the `GET` subscription handshake and the
+ * signed `POST` deliveries (one event per item), or `app.all(path, …)` to answer other methods
+ * with 405 and `Allow: GET, POST`. `options.path` is not used; the route decides.
+ */
+export function metaWebhook(options: MetaWebhookOptions): VobizHandler {
+  return handlerOf(createMetaReceiver(options));
+}
+
+/**
+ * `metaWebhook` as middleware, `app.use(metaMiddleware(o))`: answers the handshake and
+ * deliveries on `options.path` (the full path, default `/webhooks/meta`; 405 there for other
+ * methods) and passes every other request on unread. A delivery it handled runs what is
+ * mounted after it on that path, with `c.get('vobizEvents')` (one per item) and
+ * `c.get('vobizEvent')` (the first); Meta gets the receiver's answer whatever that returns.
+ */
+export function metaMiddleware(options: MetaWebhookOptions): VobizMiddleware {
+  return middlewareOf(createMetaReceiver(options));
 }
 
 export type * from '@vobiz-webhooks/core';

@@ -3,10 +3,11 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifyRawBody from 'fastify-raw-body';
-import { vobizWebhook, type VobizFastifyOptions } from '@vobiz-webhooks/fastify';
-import type { DeliveryRequest, DeliveryResponse, MakeTarget, Target } from '@vobiz-webhooks/test-suites';
+import { metaWebhook, vobizWebhook, type MetaFastifyOptions, type VobizFastifyOptions } from '@vobiz-webhooks/fastify';
+import type { DeliveryRequest, DeliveryResponse, Target } from '@vobiz-webhooks/test-suites';
 
 export const WEBHOOK_PATH = '/webhooks/vobiz';
+export const META_PATH = '/webhooks/meta';
 
 const parsed = (text: string): unknown => {
   try {
@@ -67,19 +68,31 @@ export async function serve(app: FastifyInstance): Promise<{ origin: string; clo
   return { origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-type Setup = (app: FastifyInstance, options: VobizFastifyOptions) => Promise<void>;
+type Setup<Options = VobizFastifyOptions> = (app: FastifyInstance, options: Options) => Promise<void>;
+
+interface TargetOptions {
+  http?: boolean;
+  /** Where a delivery without a path goes. */
+  path?: string;
+  /** Put before every path, default or given: the register `prefix` the setup mounts under. */
+  prefix?: string;
+}
 
 /** A target over a Fastify app that `setup` registers the plugin on, through inject or over HTTP. */
-export function fastifyTarget(setup: Setup, { http = false, path = WEBHOOK_PATH } = {}): MakeTarget {
+export function fastifyTarget<Options = VobizFastifyOptions>(
+  setup: Setup<Options>,
+  { http = false, path = WEBHOOK_PATH, prefix = '' }: TargetOptions = {},
+): (options: Options) => Promise<Target> {
+  const at = (delivery: DeliveryRequest) => ({ ...delivery, path: prefix + (delivery.path ?? path) });
   return async (options) => {
     const app = Fastify({ logger: false } satisfies FastifyServerOptions);
     await setup(app, options);
     if (!http) {
       await app.ready();
-      return { send: (delivery) => inject(app, delivery, path), close: () => app.close() } satisfies Target;
+      return { send: (delivery) => inject(app, at(delivery)), close: () => app.close() } satisfies Target;
     }
     const served = await serve(app);
-    return { send: (delivery) => overHttp(served.origin, { ...delivery, path: delivery.path ?? path }), ...served };
+    return { send: (delivery) => overHttp(served.origin, at(delivery)), ...served };
   };
 }
 
@@ -100,3 +113,20 @@ export const besideRawBody =
     await app.register(fastifyRawBody, { global, encoding: 'utf8', runFirst: true });
     await app.register(vobizWebhook, options);
   };
+
+/** `metaWebhook`'s one-line mount. */
+export const plainMeta: Setup<MetaFastifyOptions> = async (app, options) => {
+  await app.register(metaWebhook, options);
+};
+
+/** `metaWebhook` under a register prefix. */
+export const prefixedMeta: Setup<MetaFastifyOptions> = async (app, options) => {
+  await app.register(metaWebhook, { ...options, prefix: '/hooks' });
+};
+
+/** `metaWebhook` beside `vobizWebhook` and an ordinary JSON route in one app. */
+export const metaBesideVobiz: Setup<MetaFastifyOptions> = async (app, options) => {
+  await app.register(vobizWebhook, { secret: 'whsec_beside_meta', logger: false, on: {} });
+  await app.register(metaWebhook, options);
+  app.post('/api/orders', async (request) => ({ received: request.body }));
+};

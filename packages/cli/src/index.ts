@@ -4,6 +4,8 @@ export {
   SendError,
   allEventSpecs,
   callEventTypes,
+  legacyEventTypes,
+  legacyStatuses,
   messageStatuses,
   planDeliveries,
   postDelivery,

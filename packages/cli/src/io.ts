@@ -19,22 +19,6 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const SECRET_ENV = 'VOBIZ_WEBHOOK_SECRET';
-
-/** `--secret` wins; else `VOBIZ_WEBHOOK_SECRET`. Several `--secret` flags mean a rotation. */
-export function resolveSecrets(flag: string[] | undefined, io: CliIo): string[] {
-  if (flag !== undefined && flag.length > 0) return flag;
-  const fromEnv = io.env[SECRET_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return [fromEnv];
-  throw new UsageError(`no secret: pass --secret <secret> or set ${SECRET_ENV}.`);
-}
-
-export function singleSecret(flag: string[] | undefined, io: CliIo): string {
-  const secrets = resolveSecrets(flag, io);
-  if (secrets.length > 1) throw new UsageError('this command signs with one secret; pass --secret once.');
-  return secrets[0] as string;
-}
-
 /** The exact bytes of a file, or of stdin for `-` or no argument (when something is piped). */
 export async function readInput(path: string | undefined, io: CliIo): Promise<Buffer> {
   if (path !== undefined && path !== '-') {

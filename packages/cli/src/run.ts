@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { explainSignatureMismatch, signPayload, verifySignature } from '@vobiz-webhooks/core';
+import { explainSignatureMismatch, verifySignature, type EventSource } from '@vobiz-webhooks/core';
+import { signedRequest } from '@vobiz-webhooks/core/testing';
 import { describeResult } from './format';
 import {
   listenHelp,
@@ -11,20 +12,21 @@ import {
   signHelp,
   verifyHelp,
 } from './help';
-import {
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  UsageError,
-  integerOption,
-  readInput,
-  resolveSecrets,
-  singleSecret,
-  type CliIo,
-} from './io';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, integerOption, readInput, type CliIo } from './io';
 import { startListener } from './listen';
 import { QueueError, formatFailed, listFailed, retryFailed, type QueueTarget } from './queue';
 import { SendError, sendDeliveries, type SendOptions } from './send';
+import {
+  checkEventType,
+  defaultPaths,
+  legacySignatureOptions,
+  parseSource,
+  resolveSourceSecrets,
+  resolveVerifyToken,
+  signatureAsHex,
+  signatureHeaders,
+  singleSourceSecret,
+} from './source';
 import { TERMINAL_LINE_MAX, terminalLines, terminalText } from './terminal-text';
 
 // Error messages quote the command line, a file's content or a server's: one bounded line each.
@@ -32,7 +34,14 @@ const errorText = (error: unknown) => terminalText(error instanceof Error ? erro
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
-const secret = { secret: { type: 'string', multiple: true } } as const satisfies Options;
+/** Who sends, and the keys: the Vobiz subscription secret, or the Meta app's App Secret. */
+const sourceOptions = {
+  source: { type: 'string' },
+  secret: { type: 'string', multiple: true },
+  'app-secret': { type: 'string', multiple: true },
+} as const satisfies Options;
+/** How Vobiz's earlier X-Vobiz-Signature is written (`--source vobiz-legacy`). */
+const legacySigning = { encoding: { type: 'string' }, prefix: { type: 'boolean' } } as const satisfies Options;
 
 /** util.parseArgs, with its errors turned into usage errors that name the command. */
 function parse<O extends Options>(command: string, args: string[], options: O, maxPositionals: number) {
@@ -56,7 +65,8 @@ async function send(args: string[], io: CliIo): Promise<number> {
     args,
     {
       ...help,
-      ...secret,
+      ...sourceOptions,
+      ...legacySigning,
       type: { type: 'string' },
       'message-type': { type: 'string' },
       status: { type: 'string' },
@@ -70,14 +80,13 @@ async function send(args: string[], io: CliIo): Promise<number> {
     1,
   );
   if (values.help) return printHelp(io, sendHelp);
-  const url = positionals[0];
-  if (url === undefined)
-    throw new UsageError('send needs the URL to deliver to, e.g. http://localhost:3000/webhooks/vobiz');
-  if (!/^https?:\/\/[^/]/i.test(url))
-    throw new UsageError(`the URL must start with http:// or https://, got '${url}'.`);
+  const source = parseSource(values.source);
+  const url = deliveryUrl(positionals[0], source);
   if (values.shape !== undefined && values.shape !== 'meta' && values.shape !== 'value') {
     throw new UsageError(`--shape is meta or value, got '${values.shape}'.`);
   }
+  if (values.shape !== undefined && source !== 'vobiz')
+    throw new UsageError(`--shape is for --source vobiz; a ${source} body has one shape.`);
   if (values.file !== undefined && values.type !== undefined)
     throw new UsageError('--file and --type exclude each other.');
   const type = values.type;
@@ -86,9 +95,13 @@ async function send(args: string[], io: CliIo): Promise<number> {
       `--type '${type}' is not an event type (message.inbound, message.status, call.connect, …, or all).`,
     );
   }
+  if (type !== undefined) checkEventType(type, source);
   const options: SendOptions = {
     url,
-    secret: singleSecret(values.secret, io),
+    secret: singleSourceSecret(source, values, io),
+    // Without --source, a --file body is signed as its shape says.
+    ...(values.source === undefined ? {} : { source }),
+    ...legacySignatureOptions(source, values),
     repeat: integerOption(values.repeat, '--repeat', { min: 1, fallback: 1 }),
     timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 10_000 }),
     duplicate: values.duplicate ?? false,
@@ -117,32 +130,71 @@ async function send(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * `send`'s URL. One without a path, for Meta, goes to createMetaReceiver's default path
+ * (/webhooks/meta); a Vobiz URL is used as given.
+ */
+function deliveryUrl(url: string | undefined, source: EventSource): string {
+  if (url === undefined)
+    throw new UsageError(`send needs the URL to deliver to, e.g. http://localhost:3000${defaultPaths[source]}`);
+  if (!/^https?:\/\/[^/]/i.test(url))
+    throw new UsageError(`the URL must start with http:// or https://, got '${url}'.`);
+  if (source !== 'meta') return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`'${url}' is not a URL.`);
+  }
+  if (parsed.pathname !== '/') return url;
+  parsed.pathname = defaultPaths.meta;
+  return parsed.toString();
+}
+
 async function sign(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('sign', args, { ...help, ...secret }, 1);
+  const { values, positionals } = parse('sign', args, { ...help, ...sourceOptions, ...legacySigning }, 1);
   if (values.help) return printHelp(io, signHelp);
-  const key = singleSecret(values.secret, io);
-  io.stdout(`${signPayload(await readInput(positionals[0], io), key)}\n`);
+  const source = parseSource(values.source);
+  const signing = legacySignatureOptions(source, values);
+  const key = singleSourceSecret(source, values, io);
+  const { headers } = signedRequest(await readInput(positionals[0], io), key, { format: source, ...signing });
+  const header = signatureHeaders[source].toLowerCase() as keyof typeof headers;
+  io.stdout(`${headers[header]}\n`);
   return EXIT_OK;
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('verify', args, { ...help, ...secret, signature: { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    'verify',
+    args,
+    { ...help, ...sourceOptions, signature: { type: 'string' } },
+    1,
+  );
   if (values.help) return printHelp(io, verifyHelp);
+  const source = parseSource(values.source);
   if (values.signature === undefined)
-    throw new UsageError('verify needs --signature <hex> (the X-Webhook-Signature value).');
-  const secrets = resolveSecrets(values.secret, io);
+    throw new UsageError(`verify needs --signature <value> (the ${signatureHeaders[source]} value).`);
+  const secrets = resolveSourceSecrets(source, values, io);
   const body = await readInput(positionals[0], io);
-  const matched = secrets.findIndex((candidate) => verifySignature(body, values.signature, candidate));
+  const read = signatureAsHex(source, values.signature);
+  if ('problem' in read) {
+    io.stderr(`MISMATCH: the signature does not match. ${terminalText(read.problem, TERMINAL_LINE_MAX)}\n`);
+    return EXIT_FAILED;
+  }
+  const matched = secrets.findIndex((candidate) => verifySignature(body, read.hex, candidate));
   if (matched !== -1) {
     const which = secrets.length > 1 ? ` with secret #${matched + 1}` : '';
     io.stdout(`OK: the signature matches the ${body.length}-byte body${which}.\n`);
     return EXIT_OK;
   }
-  const explanation = await explainSignatureMismatch({ signature: values.signature, body, secret: secrets });
+  // The diagnosis reads the header as Vobiz's bare hex: for another source it gets that hex, and
+  // its line about the header's shape (already checked above) is left out.
+  const explanation = await explainSignatureMismatch({ signature: read.hex, body, secret: secrets });
   const lines = explanation
     .split('\n')
     // The receiver's notes (NODE_ENV, where its bytes came from) do not apply to a file read here.
     .filter((line) => !line.startsWith('  (shown because') && !line.startsWith('  raw body source:'))
+    .filter((line) => source === 'vobiz' || !line.startsWith('  signature header:'))
     .map((line) =>
       line.replace('[vobiz-webhooks] X-Webhook-Signature did not verify.', 'MISMATCH: the signature does not match.'),
     );
@@ -154,20 +206,31 @@ async function listen(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(
     'listen',
     args,
-    { ...help, ...secret, port: { type: 'string' }, host: { type: 'string' }, path: { type: 'string' } },
+    {
+      ...help,
+      ...sourceOptions,
+      'verify-token': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      path: { type: 'string' },
+    },
     0,
   );
   if (values.help) return printHelp(io, listenHelp);
+  const source = parseSource(values.source);
   const port = integerOption(values.port, '--port', { min: 0, fallback: 3000 });
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}.`);
-  const path = values.path ?? '/webhooks/vobiz';
+  const path = values.path ?? defaultPaths[source];
   if (!path.startsWith('/')) throw new UsageError(`--path must start with '/', got '${path}'.`);
-  const secrets = resolveSecrets(values.secret, io);
+  const secrets = resolveSourceSecrets(source, values, io);
+  const verifyToken = resolveVerifyToken(source, values['verify-token'], io);
 
   let listener;
   try {
     listener = await startListener({
       secret: secrets,
+      source,
+      ...(verifyToken === undefined ? {} : { verifyToken }),
       port,
       path,
       ...(values.host === undefined ? {} : { host: values.host }),
@@ -182,7 +245,11 @@ async function listen(args: string[], io: CliIo): Promise<number> {
     return EXIT_FAILED;
   }
   const rotation = secrets.length > 1 ? ` (${secrets.length} secrets)` : '';
-  io.stdout(`Listening on ${listener.url}${rotation}; Ctrl-C to stop.\n`);
+  const accepts =
+    source === 'meta'
+      ? 'Meta: X-Hub-Signature-256, and the GET handshake'
+      : 'Vobiz: X-Webhook-Signature and the earlier X-Vobiz-Signature';
+  io.stdout(`Listening on ${listener.url} (${accepts})${rotation}; Ctrl-C to stop.\n`);
   const running = listener;
   return new Promise<number>((resolve) => {
     const stop = () => {

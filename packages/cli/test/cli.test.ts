@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { messagesOf, signPayload, statusesOf, verifySignature, type VobizEvent } from '@vobiz-webhooks/core';
-import { createTestEvent, testMessageKinds } from '@vobiz-webhooks/core/testing';
+import { createTestEvent, signedRequest, testMessageKinds } from '@vobiz-webhooks/core/testing';
 import { vobizWebhook } from '@vobiz-webhooks/express';
 import { ensureBuiltBin, runBin, startBin } from './support/bin';
 
@@ -77,7 +77,7 @@ describe('help and bad arguments', () => {
     expect(none.stderr).toContain('Usage:');
   });
 
-  it.each([
+  it.each<[string[], string]>([
     [['deliver', 'http://localhost:1/x'], "unknown command 'deliver'"],
     [['send', 'http://localhost:1/x', '--secret', 's', '--bogus'], "Unknown option '--bogus'"],
     [['send', '--secret', 's'], 'send needs the URL'],
@@ -91,6 +91,43 @@ describe('help and bad arguments', () => {
     [['verify', '--secret', 's', '-'], 'verify needs --signature'],
     [['listen', '--secret', 's', '--port', 'abc'], '--port must be a whole number'],
     [['listen', '--secret', 's', '--path', 'hooks'], "--path must start with '/'"],
+    ...['send http://localhost:1/x', 'sign', 'verify --signature ab', 'listen'].map((command): [string[], string] => [
+      [...command.split(' '), '--secret', 's', '--source', 'whatsapp'],
+      "--source is vobiz, vobiz-legacy or meta, got 'whatsapp'",
+    ]),
+    [
+      ['send', 'http://localhost:1/x', '--source', 'meta', '--secret', 's'],
+      '--secret is the Vobiz subscription secret; --source meta is signed with the Meta app',
+    ],
+    [['send', 'http://localhost:1/x', '--app-secret', 'a'], '--app-secret is the Meta app'],
+    [
+      ['send', 'http://localhost:1/x', '--source', 'meta'],
+      'no secret: pass --app-secret <secret> or set META_APP_SECRET',
+    ],
+    [['send', '--source', 'meta', '--app-secret', 'a'], 'e.g. http://localhost:3000/webhooks/meta'],
+    [['send', 'http://localhost:1/x', '--secret', 's', '--encoding', 'hex'], '--encoding is for --source vobiz-legacy'],
+    [['sign', '--source', 'meta', '--app-secret', 'a', '--prefix'], '--prefix is for --source vobiz-legacy'],
+    [
+      ['send', 'http://localhost:1/x', '--source', 'vobiz-legacy', '--secret', 's', '--encoding', 'b64'],
+      "--encoding is hex, HEX or base64, got 'b64'",
+    ],
+    [
+      ['send', 'http://localhost:1/x', '--secret', 's', '--type', 'message.delivered'],
+      'pass --source vobiz-legacy, or --type message.status --status delivered',
+    ],
+    [
+      ['send', 'http://localhost:1/x', '--source', 'meta', '--app-secret', 'a', '--type', 'campaign.completed'],
+      "an event of Vobiz's earlier envelope, not Meta's",
+    ],
+    [
+      ['send', 'http://localhost:1/x', '--source', 'meta', '--app-secret', 'a', '--shape', 'value'],
+      '--shape is for --source vobiz',
+    ],
+    [
+      ['listen', '--source', 'meta', '--app-secret', 'a'],
+      'no verify token: pass --verify-token <token> or set META_VERIFY_TOKEN',
+    ],
+    [['listen', '--secret', 's', '--verify-token', 't'], '--verify-token is for --source meta'],
   ])('%j exits 2 and says what is wrong', async (args, message) => {
     const { code, stderr, stdout } = await runBin(args);
     expect(code).toBe(2);
@@ -293,10 +330,10 @@ describe('listen', () => {
       expect(eventId).toBeDefined();
       await listener.waitFor(/duplicate \(already handled\)/);
       const { stdout } = listener.output();
-      expect(stdout).toContain(`message.inbound ${eventId} → 200 ok`);
+      expect(stdout).toContain(`message.inbound ${eventId} (vobiz) → 200 ok`);
       expect(stdout).toContain('message text "Hola! ¿Tienen envío a Málaga? 🚚" from 16505551234');
       expect(stdout).toContain('contact Ana García (16505551234)');
-      expect(stdout).toContain(`message.inbound ${eventId} → 200 duplicate (already handled)`);
+      expect(stdout).toContain(`message.inbound ${eventId} (vobiz) → 200 duplicate (already handled)`);
 
       const call = await runBin(['send', target, '--secret', SECRET, '--type', 'call.terminate']);
       expect(call.code).toBe(0);
@@ -445,11 +482,52 @@ describe('text from senders and servers is escaped before it reaches the termina
     }
   });
 
-  it('send escapes and shortens what a server answers: a JSON error message, a non-JSON body', async () => {
+  it('listen --source meta escapes the fields of a Meta delivery and what a refused handshake sent', async () => {
+    const env = { META_APP_SECRET: SECRET, META_VERIFY_TOKEN: 'token' };
+    const listener = startBin(['listen', '--source', 'meta', '--port', '0'], env);
+    try {
+      const [, target = ''] = await listener.waitFor(/Listening on (http:\/\/localhost:\d+\/webhooks\/meta)/);
+      const value = {
+        messaging_product: 'whatsapp',
+        metadata,
+        contacts: [{ profile: { name: hostile('name-') }, wa_id: hostile('from-') }],
+        messages: [textMessage(hostile('from-'), hostile('wamid-'), hostile('text-'))],
+      };
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [{ id: hostile('waba-'), changes: [{ field: 'messages', value }] }],
+      };
+      const signed = signedRequest(body, SECRET);
+      expect((await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
+      const query = (token: string, challenge: string) =>
+        new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': challenge });
+      expect((await fetch(`${target}?${query(hostile('token-'), '1').toString()}`)).status).toBe(403);
+      expect((await fetch(`${target}?${query('token', hostile('challenge-')).toString()}`)).status).toBe(400);
+      await fetch(target.replace('/webhooks/meta', '/done'), { method: 'POST' });
+      await listener.waitFor(/POST \/done → 404/);
+
+      const { stdout, stderr } = listener.output();
+      expectTerminalSafe(stdout);
+      expectTerminalSafe(stderr);
+      const [from, wamid] = [escapedHostile('from-'), escapedHostile('wamid-')];
+      expect(stdout).toContain(`message.inbound ${wamid} (meta) → 200 ok`);
+      expect(stdout).toContain(`message text "${escapedHostile('text-')}" from ${from} ${wamid}`);
+      expect(stdout).toContain(`contact ${escapedHostile('name-')} (${from})`);
+      expect(stdout).toContain('handshake refused → 403 verification_failed');
+      expect(stdout).toContain('handshake refused → 400 invalid_challenge');
+    } finally {
+      expect(await listener.stop()).toBe(0);
+    }
+  });
+
+  it('send escapes and shortens what a server answers: a JSON error message, a non-JSON body, from any source', async () => {
     const error = { code: hostile('code-'), message: `${hostile('msg-')}${'m'.repeat(20_000)}` };
+    const jsonError = { status: 500, type: 'application/json', body: JSON.stringify({ ok: false, error }) };
     const answers = [
-      { status: 500, type: 'application/json', body: JSON.stringify({ ok: false, error }) },
+      jsonError,
       { status: 502, type: 'text/html', body: `${hostile('<html>')}${'h'.repeat(20_000)}` },
+      jsonError,
+      jsonError,
     ];
     const hostileServer = createServer((req, res) => {
       req.resume().on('end', () => {
@@ -477,6 +555,26 @@ describe('text from senders and servers is escaped before it reaches the termina
       expect(html.stdout).toContain(`→ 502 ${escapedHostile('<html>')}h`);
       expect(html.stdout).toMatch(/h… \(\+\d+ chars\) \(\d+ ms\)\n/);
       expect(html.stdout.length).toBeLessThan(2_000);
+
+      // A Meta body's id shown is its first item's; the earlier envelope's is its event_id.
+      const metaFile = join(tmp, 'hostile-meta.json');
+      const metaBody = createTestEvent('message.inbound', { format: 'meta' });
+      const change = metaBody.entry[0]?.changes?.[0] as { value: { messages: { id: string }[] } };
+      (change.value.messages[0] as { id: string }).id = hostile('wamid-');
+      writeFileSync(metaFile, JSON.stringify(metaBody));
+      const legacyFile = join(tmp, 'hostile-legacy.json');
+      const legacyBody = createTestEvent('message.status', { format: 'vobiz-legacy', event_id: hostile('evt-') });
+      writeFileSync(legacyFile, JSON.stringify(legacyBody));
+      const runs = [
+        [['--source', 'meta', '--app-secret', SECRET, '--file', metaFile], escapedHostile('wamid-')],
+        [['--source', 'vobiz-legacy', '--secret', SECRET, '--file', legacyFile], escapedHostile('evt-')],
+      ] as const;
+      for (const [args, escapedId] of runs) {
+        const run = await runBin(['send', target, ...args]);
+        expect(run.code).toBe(1);
+        expectTerminalSafe(run.stdout + run.stderr);
+        expect(run.stdout).toContain(` ${escapedId} → 500 ${code}: ${message}m`);
+      }
     } finally {
       await new Promise((resolve) => hostileServer.close(resolve));
     }

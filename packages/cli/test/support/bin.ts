@@ -43,15 +43,25 @@ export interface BinRun {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` to completion. The secret variable is unset unless given. */
+/** The variables the bin reads keys from: unset in a run unless the test gives them. */
+const KEY_VARIABLES = ['VOBIZ_WEBHOOK_SECRET', 'META_APP_SECRET', 'META_VERIFY_TOKEN'];
+
+function binEnv(given: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of KEY_VARIABLES) delete env[name];
+  return { ...env, ...given };
+}
+
+/** Runs `node dist/cli.js ...args` to completion. The key variables are unset unless given. */
 export function runBin(
   args: string[],
   options: { env?: Record<string, string>; stdin?: string | Buffer } = {},
 ): Promise<BinRun> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-    if (options.env?.VOBIZ_WEBHOOK_SECRET === undefined) delete env.VOBIZ_WEBHOOK_SECRET;
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: binEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -72,7 +82,7 @@ export interface RunningBin {
 
 export function startBin(args: string[], env: Record<string, string> = {}): RunningBin {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
+    env: binEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

@@ -182,9 +182,10 @@ const fmt = (value, digits = 0) =>
 // Rewritten by every full run, like the tables; keep it in step with the knobs above.
 const ABOUT = [
   'How fast vobiz-webhooks receives a signed delivery, against the receivers you would otherwise write or pick:',
-  'the hand-written handler of the Vobiz docs, @octokit/webhooks and whatsapp-api-js; in queue mode, against the',
-  'same route written by hand on BullMQ, and its worker against a bare BullMQ `Worker`. Each `pnpm bench` rewrites',
-  'this page down to the micro-benchmark table; the sections after it are kept.',
+  "the hand-written handler of the Vobiz docs, @octokit/webhooks and whatsapp-api-js (also on Meta's own webhook",
+  'object, against `metaWebhook`); the Fastify and Hono adapters against the same route written by hand on each; in',
+  'queue mode, against the same route written by hand on BullMQ, and its worker against a bare BullMQ `Worker`. Each',
+  '`pnpm bench` rewrites this page down to the micro-benchmark table; the sections after it are kept.',
   '',
   '## Running it',
   '',
@@ -201,10 +202,10 @@ const ABOUT = [
   '  everything else runs. The queue configurations (8, 8h) and the worker runs (w, wh) start a `redis-server` of',
   '  their own (`apt-get install -y redis-server`; without it they are *skipped*). `pnpm bench:instructions` needs',
   '  valgrind (`apt-get install -y valgrind`).',
-  '- **Takes** about 11 minutes on a 2-core machine, after the build: each configuration takes about 15 s per',
-  '  round (2 s to pre-sign its pool of deliveries, 2 s warm-up, 10 s measured), 11 configurations × 3 rounds,',
+  '- **Takes** about 16 minutes on a 2-core machine, after the build: each configuration takes about 15 s per',
+  '  round (2 s to pre-sign its pool of deliveries, 2 s warm-up, 10 s measured), 17 configurations × 3 rounds,',
   '  then about 25 s per round for the two workers (filling and draining the queue, 6 s of steady load each),',
-  '  then about 20 s of micro-benchmarks; the smoke run, about 35 s in all. Anything else running on the',
+  '  then about 20 s of micro-benchmarks; the smoke run, about a minute in all. Anything else running on the',
   '  machine lowers req/s; the load average before and after is printed under "This run".',
   '',
   'Knobs, all optional environment variables (the smoke run sets its own durations and rounds):',
@@ -216,8 +217,8 @@ const ABOUT = [
   '| `BENCH_WARMUP` | `2` | seconds of warm-up before each measured run, not counted in req/s or latency |',
   '| `BENCH_CONNECTIONS` | `10` | keep-alive connections from the load generator |',
   '| `BENCH_POOL` | 25,000 × (duration + warm-up) | distinct pre-signed deliveries per run; a run that sends more repeats event ids, and its row says so |',
-  '| `BENCH_ONLY` | every configuration | comma-separated ids, e.g. `BENCH_ONLY=2,3,6`, or `4,8,8h,w,wh` for queue ' +
-    'mode; the others are listed as skipped |',
+  '| `BENCH_ONLY` | every configuration | comma-separated ids, e.g. `BENCH_ONLY=2,3,6`, `4,8,8h,w,wh` for queue ' +
+    'mode, or `7m,7p,9,9h,10,10h` for the pairs; the others are listed as skipped |',
   '| `BENCH_MICRO` | on | `0` skips the micro-benchmarks |',
   '| `BENCH_MICRO_N`, `BENCH_MICRO_RUNS` | `4000`, `15` | operations per pass and passes per micro-benchmark case |',
   '| `BENCH_MICRO_ONLY` | every case | only the micro-benchmark cases whose group or name contains this text, e.g. `"core pipeline"` for `node --cpu-prof bench/micro.mjs` |',
@@ -245,6 +246,15 @@ const ABOUT = [
   'shared machine it moves much less than req/s. The micro-benchmarks (bench/micro.mjs) then time the core pipeline',
   'and signature verification in one process, against `createHmac` + `JSON.parse` on the same bytes (the floor). How',
   'these numbers developed, with profiles and what they changed: [docs/performance-history.md](../docs/performance-history.md).',
+  '',
+  "Pairs on one delivery. 7m and 7p receive Meta's own webhook object with one text message (the customer's",
+  'accents and emoji as `\\uXXXX`, as Meta sends it, 0.5 KB), signed with `X-Hub-Signature-256` under the app',
+  "secret, each with its own message id (ours dedupes on it): 7m is `@vobiz-webhooks/express`'s `metaWebhook` with",
+  "defaults, 7p whatsapp-api-js's Express middleware, which hands a body's first message only to its handler, hence",
+  'one message. 9 and 9h receive the Vobiz delivery above on Fastify 5 (logger off, its default): our plugin',
+  'registered with defaults, and a route written by hand (a `parseAs: buffer` content-type parser, then',
+  '`createHmac`, `timingSafeEqual`, `JSON.parse`, 200). 10 and 10h, the same on Hono and `@hono/node-server`:',
+  'our `vobizWebhook` on `app.post`, and a route that reads `c.req.arrayBuffer()` and does the same check.',
   '',
   'Queue mode. Configuration 8 is `vobizWebhook({ secret, queue: bullmqQueue(...) })`, defaults otherwise: it',
   'verifies, validates, dedupes in memory and answers 200 once BullMQ stored the job. 8h does the same job by hand',
@@ -472,6 +482,16 @@ async function main() {
   const targets = [
     `- Config 3 ≥ 0.90 × config 2: ${verdict(ratio('3', '2'), ratio('3', '2') >= 0.9)} (by server CPU per request, config 2 ÷ config 3: ${fmt(cpuRatio('2', '3'), 2)})`,
     `- Configs 3 and 5 ≥ configs 6 and 7 (slowest of ours ÷ fastest peer): ${verdict(slowestOurs / peers, slowestOurs >= peers)}${byId('5a')?.skipped || byId('5b')?.skipped ? ' (config 5 partly skipped: see the table)' : ''}; each pair, req/s ratio (and server CPU per request, peer ÷ ours): ${pairs || 'none measured'}`,
+    ...[
+      ['7m', '7p', 1.2, "Meta's object received directly, `metaWebhook` on Express ≥ 1.2 × whatsapp-api-js (7m ÷ 7p)"],
+      ['9', '9h', 0.95, 'Fastify, the plugin ≥ 0.95 × the hand-written Fastify route (9 ÷ 9h)'],
+      ['10', '10h', 0.95, 'Hono, `vobizWebhook` ≥ 0.95 × the hand-written Hono route (10 ÷ 10h)'],
+    ].map(
+      ([ours, peer, target, label]) =>
+        `- ${label}: ${verdict(ratio(ours, peer), ratio(ours, peer) >= target)} ` +
+        `(${fmt(byId(ours)?.rps)} ÷ ${fmt(byId(peer)?.rps)} req/s; by server CPU per request, ` +
+        `${peer} ÷ ${ours}: ${fmt(cpuRatio(peer, ours), 2)})`,
+    ),
     `- Like for like (not one of the targets): the Next route handler against Octokit's Fetch API handler through the same bridge, 5b/6w ${fmt(ratio('5b', '6w'), 2)} (CPU ${fmt(cpuRatio('6w', '5b'), 2)})`,
     `- Core pipeline ≤ 1.7 × the createHmac + JSON.parse floor: ${pipeline ? verdict(pipeline.nsPerOp / pipelineFloor.nsPerOp, pipeline.nsPerOp / pipelineFloor.nsPerOp <= 1.7) : 'not measured'}`,
     '- Queue mode, config 8 ≥ 0.90 × config 8h (acknowledgements/s): ' +

@@ -5,8 +5,9 @@ import { missingPackage } from './packages.mjs';
 import { redisServerMissing } from './redis-server.mjs';
 
 /**
- * The seven configurations the targets compare (5 is two servers), 6w, and the queue mode pair 8 and 8h.
- * `needs` are built workspace packages.
+ * The seven configurations the targets compare (5 is two servers), 6w, the queue mode pair 8 and 8h,
+ * and three pairs of ours against its like on the same delivery: 7m/7p (Meta's own body), 9/9h
+ * (Fastify), 10/10h (Hono). `needs` are built workspace packages.
  */
 export const CONFIGS = [
   {
@@ -63,6 +64,21 @@ export const CONFIGS = [
     server: 'whatsapp-api-js.mjs',
     kind: 'whatsapp',
   },
+  // Meta's WhatsApp Cloud API received directly: Meta's own object with one message (whatsapp-api-js
+  // handles only a body's first message, so the same one-message body gives both the same work).
+  {
+    id: '7m',
+    name: "`@vobiz-webhooks/express` `metaWebhook`, defaults (Meta's object, one message)",
+    server: 'vobiz-express-meta.mjs',
+    kind: 'meta',
+    needs: ['core', 'express'],
+  },
+  {
+    id: '7p',
+    name: '`whatsapp-api-js` Express middleware on the same one-message Meta object as 7m',
+    server: 'whatsapp-api-js.mjs',
+    kind: 'meta',
+  },
   // Not one of the seven the targets compare: 5b's like-for-like peer, a Fetch API handler behind the same bridge.
   {
     id: '6w',
@@ -87,6 +103,35 @@ export const CONFIGS = [
     kind: 'vobiz',
     needs: ['bullmq'],
     ownRedis: true,
+  },
+  // The Fastify and Hono adapters against the same route written by hand on the same framework.
+  {
+    id: '9',
+    name: '`@vobiz-webhooks/fastify` plugin on Fastify 5, defaults',
+    server: 'vobiz-fastify.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'fastify'],
+  },
+  {
+    id: '9h',
+    name: 'hand-written Fastify 5 route (buffer content-type parser + `createHmac` + `timingSafeEqual` + `JSON.parse`)',
+    server: 'fastify-hand.mjs',
+    kind: 'vobiz',
+    needs: ['fastify'],
+  },
+  {
+    id: '10',
+    name: '`@vobiz-webhooks/hono` `vobizWebhook` on `@hono/node-server`, defaults',
+    server: 'vobiz-hono.mjs',
+    kind: 'vobiz',
+    needs: ['core', 'hono'],
+  },
+  {
+    id: '10h',
+    name: 'hand-written Hono route on `@hono/node-server` (`arrayBuffer` + `createHmac` + `timingSafeEqual` + `JSON.parse`)',
+    server: 'hono-hand.mjs',
+    kind: 'vobiz',
+    needs: ['hono'],
   },
 ];
 

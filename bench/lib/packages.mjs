@@ -11,6 +11,8 @@ const DIST = {
   'core/testing': 'packages/core/dist/testing/index.js',
   express: 'packages/express/dist/index.js',
   koa: 'packages/koa/dist/index.js',
+  fastify: 'packages/fastify/dist/index.js',
+  hono: 'packages/hono/dist/index.js',
   next: 'packages/next/dist/index.js',
   redis: 'packages/redis/dist/index.js',
   bullmq: 'packages/bullmq/dist/index.js',

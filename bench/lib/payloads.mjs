@@ -5,7 +5,12 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { importPackage } from './packages.mjs';
 
 export const SECRET = 'bench-subscription-secret-7f3a9c';
-export const PATHS = { vobiz: '/webhooks/vobiz', octokit: '/api/github/webhooks', whatsapp: '/webhooks/whatsapp' };
+export const PATHS = {
+  vobiz: '/webhooks/vobiz',
+  octokit: '/api/github/webhooks',
+  whatsapp: '/webhooks/whatsapp',
+  meta: '/webhooks/meta',
+};
 
 const ID = '00000000-0000-4000-8000-000000000000';
 const hmacHex = (body) => createHmac('sha256', SECRET).update(body).digest('hex');
@@ -152,6 +157,26 @@ export async function requestFactory(kind) {
     first.id = `wamid.${ID}`;
     const short = Buffer.byteLength(escapeUnicode(JSON.stringify(meta)));
     first.text.body += ' '.repeat(Math.max(0, size - short));
+    const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
+    return {
+      size: Buffer.byteLength(head + ID + tail),
+      next() {
+        const body = Buffer.from(head + randomUUID() + tail);
+        return {
+          body,
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` },
+        };
+      },
+    };
+  }
+  if (kind === 'meta') {
+    // Meta's own webhook object with one text message, as Meta posts it to a receiver of its
+    // Cloud API (`metaWebhook`, whatsapp-api-js): its message id is the dedupe key, so each copy
+    // gets its own; signed like the `whatsapp` kind, over the ASCII form Meta sends. Not padded:
+    // both receivers of this kind get these same bytes.
+    const { createTestEvent } = await importPackage('core/testing');
+    const meta = createTestEvent('message.inbound', { format: 'meta', messageType: 'text' });
+    meta.entry[0].changes[0].value.messages[0].id = `wamid.${ID}`;
     const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
     return {
       size: Buffer.byteLength(head + ID + tail),

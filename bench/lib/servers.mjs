@@ -13,7 +13,9 @@ const lastLines = (text) => text.trim().split('\n').slice(-3).join(' | ');
  */
 export function startServer(config, { wrapper = [], ipc = true, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const [command, ...args] = [...wrapper, process.execPath, `${serversDir}${config.server}`];
+    // The request kind goes along (servers/common.mjs `KIND`): a peer that serves more than one
+    // kind of delivery (whatsapp-api-js) mounts itself at that kind's path.
+    const [command, ...args] = [...wrapper, process.execPath, `${serversDir}${config.server}`, config.kind];
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
     let stderr = '';
     let stdout = '';

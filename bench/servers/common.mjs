@@ -1,8 +1,15 @@
 // What every benchmark server shares: the same trivial handler work, the same port
-// handshake with bench/run.mjs, a clean exit when the run is over, and the one
-// node:http → Web Request bridge for Fetch API handlers.
+// handshake with bench/run.mjs, a clean exit when the run is over, the hand-written
+// receivers' check, the Fastify and Hono apps, and the one node:http → Web Request bridge
+// for Fetch API handlers.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { importPackage, requireDependency } from '../lib/packages.mjs';
+import { SECRET } from '../lib/payloads.mjs';
 export { SECRET, PATHS } from '../lib/payloads.mjs';
+
+/** The request kind this server was started for (its configuration's `kind`, from bench/lib/servers.mjs). */
+export const KIND = process.argv[2];
 
 let handled = 0;
 
@@ -17,6 +24,50 @@ export function messagesOfMeta(meta) {
   for (const entry of meta?.entry ?? [])
     for (const change of entry.changes ?? []) out.push(...(change.value?.messages ?? []));
   return out;
+}
+
+/** The `on` map every configuration of the library passes: the same count, of the event's messages. */
+export async function countingHandlers() {
+  const { messagesOf } = await importPackage('core');
+  return { 'message.inbound': (event) => countMessages(messagesOf(event)) };
+}
+
+/**
+ * The Vobiz docs' check, as every hand-written receiver here does it: `createHmac` over the raw
+ * bytes, a length check, `timingSafeEqual`, then `JSON.parse`. The event, or undefined when the
+ * signature does not match (the caller answers 401).
+ */
+export function verifiedEvent(signature = '', body) {
+  const expected = createHmac('sha256', SECRET).update(body).digest('hex');
+  if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected)))
+    return undefined;
+  return JSON.parse(body.toString('utf8'));
+}
+
+/** What a hand-written receiver does with a verified event: the same count as the library's handlers. */
+export function handleEvent(event) {
+  if (event.event_type === 'message.inbound') countMessages(messagesOfMeta(event.payload));
+}
+
+/**
+ * A Fastify 5 app (the copy @vobiz-webhooks/fastify resolves; logger off, Fastify's default),
+ * with `setup(app)` done, served on its own node:http server.
+ */
+export async function serveFastify(setup) {
+  const Fastify = requireDependency('fastify', 'fastify');
+  const app = Fastify({ logger: false });
+  await setup(app);
+  await app.ready();
+  serve(app.server);
+}
+
+/** A Hono app (the copies @vobiz-webhooks/hono resolves) with `setup(app)` done, on `@hono/node-server`. */
+export function serveHono(setup) {
+  const { Hono } = requireDependency('hono', 'hono');
+  const { createAdaptorServer } = requireDependency('hono', '@hono/node-server');
+  const app = new Hono();
+  setup(app);
+  serve(createAdaptorServer({ fetch: app.fetch }));
 }
 
 /**

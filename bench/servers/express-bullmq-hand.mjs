@@ -1,13 +1,13 @@
 // Configuration 8h: configuration 8's work written by hand, the way the Vobiz docs' handler
-// (configuration 2) would grow a queue: express.raw, createHmac, timingSafeEqual, JSON.parse,
-// then BullMQ's queue.add with the event id as the job id, and 200 once it is stored. Same
-// BullMQ (the copy @vobiz-webhooks/bullmq resolves), same Redis setup as configuration 8.
+// (configuration 2) would grow a queue: express.raw, createHmac, timingSafeEqual, JSON.parse
+// (`verifiedEvent` in servers/common.mjs), then BullMQ's queue.add with the event id as the
+// job id, and 200 once it is stored. Same BullMQ (the copy @vobiz-webhooks/bullmq resolves),
+// same Redis setup as configuration 8.
 import express from 'express';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { requireDependency } from '../lib/packages.mjs';
 import { startRedisServer } from '../lib/redis-server.mjs';
-import { PATHS, SECRET, serve } from './common.mjs';
+import { PATHS, serve, verifiedEvent } from './common.mjs';
 
 const { Queue } = requireDependency('bullmq', 'bullmq');
 
@@ -25,13 +25,11 @@ const JOB_OPTIONS = {
 
 const app = express();
 app.post(PATHS.vobiz, express.raw({ type: 'application/json' }), async (req, res) => {
-  const signature = req.get('X-Webhook-Signature') ?? '';
-  const expected = createHmac('sha256', SECRET).update(req.body).digest('hex');
-  if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+  const event = verifiedEvent(req.get('X-Webhook-Signature'), req.body);
+  if (event === undefined) {
     res.status(401).end();
     return;
   }
-  const event = JSON.parse(req.body.toString('utf8'));
   try {
     await queue.add(event.event_type, { event, key: event.event_id }, { ...JOB_OPTIONS, jobId: event.event_id });
   } catch {

@@ -1,20 +1,18 @@
 // Configuration 2: the hand-written receiver from Vobiz's docs (express.raw, createHmac,
-// a length check, timingSafeEqual, JSON.parse), plus the same handler work as the others.
+// a length check, timingSafeEqual, JSON.parse: `verifiedEvent` in servers/common.mjs),
+// plus the same handler work as the others.
 import express from 'express';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { PATHS, SECRET, countMessages, messagesOfMeta, serve } from './common.mjs';
+import { PATHS, handleEvent, serve, verifiedEvent } from './common.mjs';
 
 const app = express();
 app.post(PATHS.vobiz, express.raw({ type: 'application/json' }), (req, res) => {
-  const signature = req.get('X-Webhook-Signature') ?? '';
-  const expected = createHmac('sha256', SECRET).update(req.body).digest('hex');
-  if (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+  const event = verifiedEvent(req.get('X-Webhook-Signature'), req.body);
+  if (event === undefined) {
     res.status(401).end();
     return;
   }
-  const event = JSON.parse(req.body.toString('utf8'));
-  if (event.event_type === 'message.inbound') countMessages(messagesOfMeta(event.payload));
+  handleEvent(event);
   res.status(200).end();
 });
 serve(createServer(app));

@@ -5,10 +5,9 @@ import express from 'express';
 import Redis from 'ioredis';
 import { createServer } from 'node:http';
 import { importPackage, missingPackage } from '../lib/packages.mjs';
-import { SECRET, countMessages, serve } from './common.mjs';
+import { SECRET, countingHandlers, serve } from './common.mjs';
 
 const { vobizWebhook } = await importPackage('express');
-const { messagesOf } = await importPackage('core');
 
 // A database and prefix of its own, emptied on exit, so other users of this Redis see nothing.
 const prefix = `vobiz-bench:${process.pid}:`;
@@ -50,9 +49,7 @@ if (missingPackage('redis') === undefined) {
 }
 
 const app = express();
-app.use(
-  vobizWebhook({ secret: SECRET, dedupe, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }),
-);
+app.use(vobizWebhook({ secret: SECRET, dedupe, on: await countingHandlers() }));
 serve(createServer(app), async () => {
   let cursor = '0';
   do {

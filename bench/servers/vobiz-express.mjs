@@ -2,11 +2,10 @@
 import express from 'express';
 import { createServer } from 'node:http';
 import { importPackage } from '../lib/packages.mjs';
-import { SECRET, countMessages, serve } from './common.mjs';
+import { SECRET, countingHandlers, serve } from './common.mjs';
 
 const { vobizWebhook } = await importPackage('express');
-const { messagesOf } = await importPackage('core');
 
 const app = express();
-app.use(vobizWebhook({ secret: SECRET, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }));
+app.use(vobizWebhook({ secret: SECRET, on: await countingHandlers() }));
 serve(createServer(app));

@@ -3,16 +3,12 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { createServer } from 'node:http';
 import { importPackage } from '../lib/packages.mjs';
-import { PATHS, SECRET, countMessages, serve } from './common.mjs';
+import { PATHS, SECRET, countingHandlers, serve } from './common.mjs';
 
 const { vobizWebhook } = await importPackage('koa');
-const { messagesOf } = await importPackage('core');
 
 const app = new Koa();
 const router = new Router();
-router.post(
-  PATHS.vobiz,
-  vobizWebhook({ secret: SECRET, on: { 'message.inbound': (event) => countMessages(messagesOf(event)) } }),
-);
+router.post(PATHS.vobiz, vobizWebhook({ secret: SECRET, on: await countingHandlers() }));
 app.use(router.routes());
 serve(createServer(app.callback()));

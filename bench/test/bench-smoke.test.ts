@@ -34,7 +34,7 @@ describe('pnpm bench --smoke', () => {
 
   it('prints the throughput table with a row for every configuration', () => {
     expect(run.stdout).toContain('| # | configuration | req/s | p50 ms | p99 ms | × config 2 | server CPU µs/req |');
-    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7', '6w', '8', '8h']) {
+    for (const id of ['1', '2', '3', '4', '5a', '5b', '6', '7', '7m', '7p', '6w', '8', '8h', '9', '9h', '10', '10h']) {
       // Each row is either measured (a req/s figure) or skipped with a reason: never missing.
       expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| ([\\d,]+|skipped) \\|`, 'm'));
     }
@@ -48,6 +48,25 @@ describe('pnpm bench --smoke', () => {
     );
     expect(latencies.length).toBeGreaterThanOrEqual(4);
     expect(latencies.some((value) => !value.endsWith('.00'))).toBe(true);
+  });
+
+  // The pairs of ours against its like on the same delivery need nothing beyond the built tree: each
+  // server must be measured, which bench/run.mjs allows only after it answered a signed delivery 200
+  // (or the row says "server failed"), and its notes must show the forged signature answered 401.
+  it('measures the Meta (7m, 7p), Fastify (9, 9h) and Hono (10, 10h) pairs, each refusing a forged signature', () => {
+    for (const id of ['7m', '7p', '9', '9h', '10', '10h']) {
+      expect(run.stdout).toMatch(new RegExp(`^\\| ${id} \\| [^|]+ \\| [\\d,]+ \\| .*forged signature → 401`, 'm'));
+    }
+    for (const [label, pair, target] of [
+      ["Meta's object received directly", '7m ÷ 7p', '1.2'],
+      ['Fastify', '9 ÷ 9h', '0.95'],
+      ['Hono', '10 ÷ 10h', '0.95'],
+    ]) {
+      const line = run.stdout.split('\n').find((text) => text.startsWith(`- ${label}`));
+      expect(line).toContain(`≥ ${target} ×`);
+      expect(line).toContain(`(${pair})`);
+      expect(line).toMatch(/: \d\.\d\d → (met|missed) \([\d,]+ ÷ [\d,]+ req\/s; by server CPU per request, /);
+    }
   });
 
   // Queue mode needs a redis-server binary (each queue server and worker run starts its own):

@@ -26,11 +26,11 @@ export type VobizWebhookErrorCode = keyof typeof errorStatus;
 const RETRY_AFTER_SECONDS = '5';
 
 /**
- * The headers an answer carries beside its status: `Allow` for 405 (RFC 9110 requires
- * it), `Retry-After` where the same delivery will succeed later.
+ * The headers an answer carries beside its status: `Retry-After` where the same delivery
+ * will succeed later. (A 405's `Allow`, which RFC 9110 requires, depends on the receiver:
+ * the receiver adds it.)
  */
 export const errorHeaders: Partial<Record<VobizWebhookErrorCode, Readonly<Record<string, string>>>> = {
-  method_not_allowed: { allow: 'POST' },
   in_progress: { 'retry-after': RETRY_AFTER_SECONDS },
   store_unavailable: { 'retry-after': RETRY_AFTER_SECONDS },
   queue_unavailable: { 'retry-after': RETRY_AFTER_SECONDS },

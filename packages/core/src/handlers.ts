@@ -1,6 +1,7 @@
 import { VobizWebhookError } from './errors';
 import { safeText } from './log';
-import type { EventHandler, LegacyEventNames, Logger, VobizEvent } from './types';
+import { LEGACY_EVENT_TYPES } from './formats/vobiz-legacy';
+import type { EventHandler, Logger, VobizEvent } from './types';
 
 /** A handler with the key it was given under in `on` (a worker records completion by key). */
 export interface RoutedHandler {
@@ -9,15 +10,6 @@ export interface RoutedHandler {
 }
 
 export type HandlerList = readonly RoutedHandler[];
-
-/** Vobiz's earlier event names, mapped to current types on arrival: as handler keys they would never run. */
-const LEGACY_KEYS: Readonly<Record<keyof LegacyEventNames, string>> = {
-  'message.received': 'message.inbound',
-  'message.sent': 'message.status',
-  'message.delivered': 'message.status',
-  'message.read': 'message.status',
-  'message.failed': 'message.status',
-};
 
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
@@ -31,7 +23,7 @@ export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
     );
   }
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
-  for (const [legacy, current] of Object.entries(LEGACY_KEYS)) {
+  for (const [legacy, current] of Object.entries(LEGACY_EVENT_TYPES)) {
     if (Object.hasOwn(handlers, legacy)) {
       throw new TypeError(
         `vobiz-webhooks: '${legacy}' is Vobiz's earlier event name, and no event arrives under it: deliveries in ` +

@@ -75,7 +75,8 @@ function resolveQueue(options: AnyOptions): ResolvedOptions['queue'] {
   return { queue: queue as EventQueue, timeoutMs: positiveInteger('enqueueTimeoutMs', enqueueTimeoutMs) };
 }
 
-const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
+/** A duration for messages: `48 h`, `168 h`, `0.5 h`. */
+export const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
 
 type AnyOptions = VobizWebhookOptions | MetaWebhookOptions;
 
@@ -91,7 +92,7 @@ interface SourceSettings {
 
 const VOBIZ_FORMATS: readonly VobizFormat[] = ['vobiz', 'vobiz-legacy'];
 
-function resolveFormats(formats: unknown = ['vobiz', 'vobiz-legacy']): readonly WireFormat[] {
+function resolveFormats(formats: unknown = VOBIZ_FORMATS): readonly WireFormat[] {
   const names = Array.isArray(formats) ? (formats as unknown[]) : undefined;
   if (names === undefined || names.length === 0 || names.some((name) => !VOBIZ_FORMATS.includes(name as VobizFormat))) {
     const meta = names?.includes('meta') === true ? " Meta's deliveries are received with metaWebhook." : '';

@@ -7,7 +7,7 @@ import { FORMATS, type WireFormat } from './formats/index';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
 import { rateLimitedWarn, safeText } from './log';
-import { FUTURE_SKEW_MS, type ResolvedOptions } from './options';
+import { FUTURE_SKEW_MS, hours, type ResolvedOptions } from './options';
 import type { DecodedSignature } from './signature-format';
 import type { VobizEvent } from './types';
 
@@ -196,7 +196,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     if (age > maxEventAgeMs || age < -FUTURE_SKEW_MS) {
       fail(
         'stale_event',
-        `occurred_at ${event.occurred_at} is outside the accepted window (${Math.round(maxEventAgeMs / 60_000)} min old, ` +
+        `occurred_at ${event.occurred_at} is outside the accepted window (${hours(maxEventAgeMs)} old, ` +
           '5 min ahead); check the server clock, or raise maxEventAgeMs.',
       );
     }
@@ -260,8 +260,10 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   /**
    * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
    * completed, or released so a retry is handled. Resolves to whether it was a duplicate.
+   * `tried` holds the keys already handled in this delivery: a body that repeats an item
+   * runs it once, also when its first run failed and released the claim.
    */
-  async function handle(event: VobizEvent): Promise<boolean> {
+  async function handle(event: VobizEvent, tried?: Set<string>): Promise<boolean> {
     reportDepartures(event);
     checkAge(event);
     const list = handlersFor(event.event_type);
@@ -273,6 +275,10 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       return false;
     }
     const key = keyOf(event);
+    if (tried !== undefined) {
+      if (tried.has(key)) return true;
+      tried.add(key);
+    }
     const token = tokenPrefix + ++claims;
     const claimed = await claim(dedupe, key, token);
     if (claimed === 'done') return true;
@@ -312,9 +318,10 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   async function handleAll(events: readonly VobizEvent[]): Promise<boolean> {
     let failure: { error: unknown } | undefined;
     let duplicates = 0;
+    const tried = new Set<string>();
     for (const event of events) {
       try {
-        if (await handle(event)) duplicates++;
+        if (await handle(event, tried)) duplicates++;
       } catch (error) {
         failure ??= { error };
       }
@@ -344,6 +351,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
         cause: thrown,
       });
     }
+    // A 405 names the methods this receiver takes: POST, and GET too where Meta's handshake is answered.
     const headers = { ...jsonHeaders(), ...errorHeaders[error.code], ...(error.status === 405 ? { allow } : {}) };
     const body = JSON.stringify({ ok: false, error: { code: error.code, message: error.message } });
     const first = events?.[0];

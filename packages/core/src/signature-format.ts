@@ -88,16 +88,3 @@ export const toHex = (bytes: Uint8Array): string => {
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
   return hex;
 };
-
-/** Standard base64 with padding (for the testing helpers and the CLI). */
-export function toBase64(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const chunk = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const digit = (shift: number): string => BASE64_DIGITS.charAt((chunk >> shift) & 63);
-    text += digit(18) + digit(12);
-    text += i + 1 < bytes.length ? digit(6) : '=';
-    text += i + 2 < bytes.length ? digit(0) : '=';
-  }
-  return text;
-}

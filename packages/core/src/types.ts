@@ -100,6 +100,8 @@ export interface CampaignCompletion {
 }
 
 export type ContactUpdatedEvent = Envelope<'contact.updated', ContactUpdate>;
+/** `metaWebhook`: a change of a field other than `messages` and `calls`; the payload is its `value`. */
+export type MetaFieldEvent = Envelope<`meta.${string}`, Record<string, unknown>>;
 export type CampaignCompletedEvent = Envelope<'campaign.completed', CampaignCompletion>;
 /** An event type this version of the library does not know yet (only `'*'` receives it). */
 export type UnknownEvent = Envelope<string, Record<string, unknown>>;
@@ -113,11 +115,13 @@ export type EventFor<Key extends string> = Key extends 'message.inbound'
     ? MessageStatusEvent
     : Key extends `call.${string}`
       ? CallEvent
-      : Key extends 'contact.updated'
-        ? ContactUpdatedEvent
-        : Key extends 'campaign.completed'
-          ? CampaignCompletedEvent
-          : VobizEvent;
+      : Key extends `meta.${string}`
+        ? MetaFieldEvent
+        : Key extends 'contact.updated'
+          ? ContactUpdatedEvent
+          : Key extends 'campaign.completed'
+            ? CampaignCompletedEvent
+            : VobizEvent;
 
 /** Vobiz's earlier event names, and the handler key each one's events reach. */
 export interface LegacyEventNames {
@@ -147,6 +151,8 @@ export type EventHandlers = {
   '*'?: EventHandler<VobizEvent>;
   /** `call.connect`, `call.status_change`, `call.terminate`, and any later call event. */
   [eventType: `call.${string}`]: EventHandler<CallEvent> | undefined;
+  /** `metaWebhook`: a change of any other field, whole (`meta.account_update`, `meta.message_template_status_update`…). */
+  [eventType: `meta.${string}`]: EventHandler<MetaFieldEvent> | undefined;
 } & {
   /** Vobiz's earlier names are mapped to the current event types: a handler under one would never run. */
   readonly [Legacy in keyof LegacyEventNames]?: UseInstead<LegacyEventNames[Legacy]>;

@@ -202,6 +202,30 @@ describe("Vobiz's earlier envelope: message.<status> → 'message.status'", () =
     await send(envelope('message.read', data));
     expect(statusesOf(seen[0]!.event).map((status) => status.status)).toEqual(['read']);
   });
+
+  it('the event name decides the status: a data.status in other spelling stays on event.legacy only', async () => {
+    const { send, seen } = receiving();
+    const body = envelope('message.failed', { ...statusData('failed'), status: 'FAILED' });
+    await send(body);
+    expect(statusesOf(seen[0]!.event).map((status) => status.status)).toEqual(['failed']);
+    expect(seen[0]!.event.legacy?.data['status']).toBe('FAILED');
+  });
+
+  it('a failure whose error is a bare string still carries it in errors[]', async () => {
+    const { send, seen } = receiving();
+    const { error: _error, ...data } = statusData('failed');
+    await send(envelope('message.failed', { ...data, error: 'BLOCKED' }));
+    expect(statusesOf(seen[0]!.event)[0]?.errors).toEqual([{ title: 'BLOCKED', message: 'BLOCKED' }]);
+  });
+
+  it('an event named like an Object.prototype member is an event of its own, not a status', async () => {
+    const { send, keys, seen } = receiving();
+    await send(envelope('toString', { message_id: MESSAGE_ID }));
+    await send(envelope('message.received', { message_id: MESSAGE_ID, type: 'constructor', from: FROM }));
+    expect(keys()).toEqual(['*', 'message.inbound', '*']);
+    expect(seen[0]!.event.event_type).toBe('toString');
+    expect(Object.hasOwn(messagesOf(seen[1]!.event)[0]!, 'constructor')).toBe(false);
+  });
 });
 
 describe("Vobiz's earlier envelope: names that keep their type", () => {

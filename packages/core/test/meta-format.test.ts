@@ -364,3 +364,87 @@ describe('metaWebhook: construction', () => {
     expect(JSON.parse(result.body).error.message).toContain('X-Hub-Signature-256');
   });
 });
+
+describe('metaWebhook: bodies that could lose or repeat an item', () => {
+  it("routes a field named like an Object.prototype member as meta.<field>, beside the body's messages", async () => {
+    const { send: post, seen } = receiving();
+    const message = text();
+    const body = metaBody([
+      ['constructor', { a: 1 }],
+      ['__proto__', { b: 2 }],
+      messagesChange({ messages: [message] }),
+    ]);
+    expect((await post(body)).answer).toEqual(ok);
+    expect(eventsOf(seen, 'message.inbound').map((event) => event.event_id)).toEqual([message.id]);
+    expect(eventsOf(seen, '*').map((event) => event.event_type)).toEqual([
+      'meta.constructor',
+      'meta.__proto__',
+      'message.inbound',
+    ]);
+  });
+
+  it('handles an identical notification sent again later (a new entry time) as new, and its resend as a duplicate', async () => {
+    const { send: post, seen } = receiving();
+    const value = { event: 'APPROVED', message_template_id: 1234, message_template_name: 'welcome' };
+    const notice = (time: number) => metaBody([['message_template_status_update', value]], { time });
+    expect((await post(notice(1_796_000_000))).answer).toEqual(ok);
+    expect((await post(notice(1_796_000_000))).answer).toEqual(duplicate);
+    expect((await post(notice(1_796_003_600))).answer).toEqual(ok);
+    expect(eventsOf(seen, '*').map((event) => event.event_type)).toEqual([
+      'meta.message_template_status_update',
+      'meta.message_template_status_update',
+    ]);
+  });
+
+  it("gives a status the contact of its recipient only, never a message's contact by position", async () => {
+    const { send: post, seen } = receiving();
+    const message = text({ from: 'A' });
+    const status = { id: 'wamid.sent.1', status: 'delivered', timestamp: seconds(), recipient_id: 'B' };
+    const contacts = [{ wa_id: 'A', profile: { name: 'Ana' } }];
+    expect(
+      (await post(metaBody([messagesChange({ contacts, messages: [message], statuses: [status] })]))).answer,
+    ).toEqual(ok);
+    expect(contactsOf(eventsOf(seen, 'message.inbound')[0]!)).toEqual(contacts);
+    expect(contactsOf(eventsOf(seen, 'message.status')[0]!)).toEqual([]);
+  });
+
+  it('runs an item that appears twice in one body once, also when its handler fails', async () => {
+    let runs = 0;
+    const { send: post } = receiving({
+      on: {
+        'message.inbound': () => {
+          runs++;
+          throw new Error('down');
+        },
+      },
+    });
+    const message = text();
+    expect((await post(metaBody([messagesChange({ messages: [message, message] })]))).answer).toEqual(
+      refused(500, 'handler_failed'),
+    );
+    expect(runs).toBe(1);
+  });
+
+  it('keys a change nested too deeply to serialize by its place in the body: handled once, its resend a duplicate', async () => {
+    const { receiver, seen } = receiving();
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const raw = `{"object":"whatsapp_business_account","entry":[{"id":"${WABA}","changes":[{"field":"deep","value":${deep}}]}]}`;
+    const signed = signedRequest(raw, APP_SECRET, { format: 'meta' });
+    const deliver = async () =>
+      (await receiver.receive({ method: 'POST', headers: signed.headers, rawBody: signed.body })).body;
+    expect(await deliver()).toBe('{"ok":true}');
+    expect(await deliver()).toBe('{"ok":true,"duplicate":true}');
+    expect(eventsOf(seen, '*').map((event) => event.event_type)).toEqual(['meta.deep']);
+  });
+
+  it("types and routes a handler for one of Meta's other fields", async () => {
+    const changes: string[] = [];
+    const { send: post } = receiving({
+      on: {
+        'meta.account_update': (event) => void changes.push(`${event.event_type} ${String(event.payload['event'])}`),
+      },
+    });
+    expect((await post(metaBody([['account_update', { event: 'VERIFIED_ACCOUNT' }]]))).answer).toEqual(ok);
+    expect(changes).toEqual(['meta.account_update VERIFIED_ACCOUNT']);
+  });
+});

@@ -8,14 +8,26 @@ import { isoFromUnix, isRecord, parseJson, type WireFormat } from './format';
 
 type Json = Record<string, unknown>;
 
-/** What every event from one change shares: where it came from and when, failing the item's own time. */
-interface ChangeContext {
+/** Where a change sits in the body, and what its events share. */
+interface Place {
   account: string;
-  /** The entry's `time`, else the moment the body arrived. */
+  /** The entry's `time` as sent (part of content keys: a later, identical notification is a new event). */
+  entryTime: unknown;
+  /** The entry's `time`, else the moment the body arrived: for items without a timestamp. */
   fallbackTime: string;
+  /** The body's text and the change's position in it, to key a change that cannot be serialized. */
+  body: string;
+  position: string;
+}
+
+/** What every event from one change shares beside its place. */
+interface ChangeContext extends Place {
   /** The change value without the arrays split into items. */
   shared: Json;
-  contacts: readonly unknown[];
+  /** `contacts[]` by WhatsApp id. */
+  contacts: ReadonlyMap<unknown, unknown>;
+  /** `contacts[]` as sent, for pairing messages with contacts that carry no id. */
+  contactList: readonly unknown[];
 }
 
 /** How one array of a change value becomes events. */
@@ -28,14 +40,15 @@ interface ItemKind {
   contactField: 'from' | 'recipient_id';
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 const joined = (...parts: unknown[]): string | undefined =>
-  parts.every((part) => text(part) !== undefined) ? parts.join(':') : undefined;
+  parts.every((part) => nonEmpty(part) !== undefined) ? parts.join(':') : undefined;
 
 const MESSAGES: ItemKind = {
   array: 'messages',
   type: () => 'message.inbound',
-  key: (item) => text(item['id']),
+  key: (item) => nonEmpty(item['id']),
   contactField: 'from',
 };
 const STATUSES: ItemKind = {
@@ -46,23 +59,42 @@ const STATUSES: ItemKind = {
 };
 const CALLS: ItemKind = {
   array: 'calls',
-  type: (item) => `call.${text(item['event']) ?? 'unknown'}`,
+  type: (item) => `call.${nonEmpty(item['event']) ?? 'unknown'}`,
   key: (item) => joined(item['id'], item['event']),
   contactField: 'from',
 };
 const CALL_STATUSES: ItemKind = { ...STATUSES, type: () => 'call.status_change' };
 
 /** Which arrays of a change value are split into one event per item, by the change's field. */
-const ITEMS_BY_FIELD: Readonly<Record<string, readonly ItemKind[]>> = {
-  messages: [MESSAGES, STATUSES],
-  calls: [CALLS, CALL_STATUSES],
-};
+const ITEMS_BY_FIELD: ReadonlyMap<string, readonly ItemKind[]> = new Map([
+  ['messages', [MESSAGES, STATUSES]],
+  ['calls', [CALLS, CALL_STATUSES]],
+]);
 
-/** The `contacts[]` entry an item belongs to: by WhatsApp id, else by position when the arrays pair up. */
-function contactOf(id: unknown, index: number, count: number, contacts: readonly unknown[]): unknown {
-  const match = contacts.find((contact) => isRecord(contact) && id !== undefined && contact['wa_id'] === id);
-  if (match !== undefined) return match;
-  return contacts.length === count ? contacts[index] : undefined;
+/**
+ * A key for content that has no id of its own: a hash of it, with where it came from.
+ * JSON.stringify can throw on a value nested too deeply for the stack (JSON.parse is
+ * iterative); the body's text and the change's position are then the content.
+ */
+function contentKey(prefix: string, content: unknown, place: Place): string {
+  let serialized: string;
+  try {
+    serialized = `${String(place.entryTime)}:${JSON.stringify(content) ?? ''}`;
+  } catch {
+    serialized = `${place.position}:${place.body}`;
+  }
+  return `${prefix}:${place.account}:${contentHash(serialized)}`;
+}
+
+/**
+ * The `contacts[]` entry an item belongs to: by WhatsApp id; a message without a match
+ * takes the contact at its position when that contact carries no id to say otherwise.
+ */
+function contactOf(kind: ItemKind, item: Json, index: number, count: number, context: ChangeContext): unknown {
+  const match = context.contacts.get(item[kind.contactField]);
+  if (match !== undefined || kind !== MESSAGES || context.contactList.length !== count) return match;
+  const paired = context.contactList[index];
+  return isRecord(paired) && paired['wa_id'] === undefined ? paired : undefined;
 }
 
 function event(type: string, key: string, account: string, occurredAt: string, payload: Json): VobizEvent {
@@ -73,38 +105,41 @@ function event(type: string, key: string, account: string, occurredAt: string, p
 function itemEvents(kind: ItemKind, items: readonly unknown[], context: ChangeContext, out: VobizEvent[]): void {
   items.forEach((item, index) => {
     const record = isRecord(item) ? item : {};
-    const contact = contactOf(record[kind.contactField], index, items.length, context.contacts);
+    const contact = contactOf(kind, record, index, items.length, context);
     const payload = {
       ...context.shared,
       ...(contact === undefined ? {} : { contacts: [contact] }),
       [kind.array]: [item],
     };
-    const key = kind.key(record) ?? `meta.${kind.array}:${context.account}:${contentHash(JSON.stringify(item))}`;
+    const position = `${context.position}.${kind.array}.${index}`;
+    const key = kind.key(record) ?? contentKey(`meta.${kind.array}`, item, { ...context, position });
     const occurredAt = isoFromUnix(record['timestamp']) ?? context.fallbackTime;
     out.push(event(kind.type(record), key, context.account, occurredAt, payload));
   });
 }
 
 /** A change's events: one per item for `messages` and `calls`, else one `meta.<field>` for the whole value. */
-function changeEvents(field: string, value: unknown, account: string, fallbackTime: string, out: VobizEvent[]): void {
+function changeEvents(field: string, value: unknown, place: Place, out: VobizEvent[]): void {
   const before = out.length;
-  const kinds = ITEMS_BY_FIELD[field];
+  const kinds = ITEMS_BY_FIELD.get(field);
   if (kinds !== undefined && isRecord(value)) {
     const shared: Json = { ...value };
     for (const kind of kinds) delete shared[kind.array];
     delete shared['contacts'];
-    const contacts = Array.isArray(value['contacts']) ? value['contacts'] : [];
+    const contactList = Array.isArray(value['contacts']) ? (value['contacts'] as unknown[]) : [];
+    const contacts = new Map<unknown, unknown>();
+    for (const contact of contactList) if (isRecord(contact)) contacts.set(contact['wa_id'], contact);
+    contacts.delete(undefined);
     for (const kind of kinds) {
       const items = value[kind.array];
-      if (Array.isArray(items)) itemEvents(kind, items, { account, fallbackTime, shared, contacts }, out);
+      if (Array.isArray(items)) itemEvents(kind, items, { ...place, shared, contacts, contactList }, out);
     }
   }
   // Any other field, or a change with no items (only errors, say): the whole value, for `'*'`.
   if (out.length === before) {
     const payload = isRecord(value) ? value : { value };
-    const key = `meta.${field}:${account}:${contentHash(JSON.stringify(value) ?? '')}`;
-    const occurredAt = (isRecord(value) ? isoFromUnix(value['timestamp']) : undefined) ?? fallbackTime;
-    out.push(event(`meta.${field}`, key, account, occurredAt, payload));
+    const occurredAt = (isRecord(value) ? isoFromUnix(value['timestamp']) : undefined) ?? place.fallbackTime;
+    out.push(event(`meta.${field}`, contentKey(`meta.${field}`, value, place), place.account, occurredAt, payload));
   }
 }
 
@@ -118,29 +153,33 @@ export const metaFormat: WireFormat = {
   source: 'meta',
   signatureHeader: 'x-hub-signature-256',
   signatureName: 'X-Hub-Signature-256',
-  acceptedBy: 'metaWebhook',
+  acceptedBy: 'metaWebhook (createMetaReceiver in the core)',
   decodeSignature: decodePrefixedSignature,
-  events(body) {
-    const value = parseJson(body);
-    const verdict = metaEnvelopeSchema.safeParse(value);
+  events(text) {
+    const body = parseJson(text);
+    const verdict = metaEnvelopeSchema.safeParse(body);
     if (!verdict.success) {
       const why = describeIssues(verdict.error, "Meta's webhook object");
       throw new VobizWebhookError('invalid_envelope', `Invalid Meta webhook body: ${why}`);
     }
     const arrived = new Date().toISOString();
     const events: VobizEvent[] = [];
-    for (const entry of (value as { entry: Json[] }).entry) {
-      const account = entry['id'] === undefined ? '' : String(entry['id']);
-      const fallbackTime = isoFromUnix(entry['time']) ?? arrived;
-      const changes = entry['changes'];
-      if (!Array.isArray(changes)) {
-        changeEvents('entry', entry, account, fallbackTime, events);
-        continue;
-      }
-      for (const change of changes as Json[]) {
-        changeEvents(String(change['field']), change['value'], account, fallbackTime, events);
-      }
-    }
+    (body as { entry: Json[] }).entry.forEach((entry, entryIndex) => {
+      const place = {
+        account: entry['id'] === undefined ? '' : String(entry['id']),
+        entryTime: entry['time'],
+        fallbackTime: isoFromUnix(entry['time']) ?? arrived,
+        body: text,
+        position: String(entryIndex),
+      };
+      const changes = entry['changes'] as Json[] | undefined;
+      // An entry without changes (another product's shape) reaches `'*'` whole, as `meta.entry`.
+      if (changes === undefined) changeEvents('entry', entry, place, events);
+      changes?.forEach((change, changeIndex) => {
+        const position = `${entryIndex}.${changeIndex}`;
+        changeEvents(change['field'] as string, change['value'], { ...place, position }, events);
+      });
+    });
     return events;
   },
 };

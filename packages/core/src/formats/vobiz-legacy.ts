@@ -2,16 +2,24 @@ import { describeIssues } from '../envelope';
 import { VobizWebhookError } from '../errors';
 import { legacyEnvelopeSchema } from '../schemas';
 import { decodeAnySignature } from '../signature-format';
-import type { ChangeValue, LegacyEnvelope, VobizEvent } from '../types';
+import type { ChangeValue, LegacyEnvelope, LegacyEventNames, VobizEvent } from '../types';
 import { isoFromUnix, isRecord, parseJson, type WireFormat } from './format';
 
-/** Vobiz's earlier names for status changes, and the Meta status each one is. */
-const STATUS_EVENTS: Readonly<Record<string, string>> = {
-  'message.sent': 'sent',
-  'message.delivered': 'delivered',
-  'message.read': 'read',
-  'message.failed': 'failed',
+/**
+ * Vobiz's earlier event names that map to current types, and the type each becomes.
+ * The receiver refuses them as handler keys (`handlers.ts`): no event arrives under them.
+ */
+export const LEGACY_EVENT_TYPES: Readonly<LegacyEventNames> = {
+  'message.received': 'message.inbound',
+  'message.sent': 'message.status',
+  'message.delivered': 'message.status',
+  'message.read': 'message.status',
+  'message.failed': 'message.status',
 };
+
+/** The current type for an earlier name, read as an own key only (`toString` is not an event name of ours). */
+const currentType = (name: string): string | undefined =>
+  Object.hasOwn(LEGACY_EVENT_TYPES, name) ? LEGACY_EVENT_TYPES[name as keyof LegacyEventNames] : undefined;
 
 /** A timestamp as Meta writes it, unix seconds in a string: from an ISO date, or from a number of seconds. */
 function unixSeconds(value: unknown, fallback: string): string {
@@ -33,7 +41,7 @@ function inboundValue(data: Record<string, unknown>, timestamp: string): ChangeV
     ...present('id', data['message_id']),
     timestamp: unixSeconds(data['timestamp'], timestamp),
     ...present('type', type),
-    ...(typeof type === 'string' ? present(type, data[type]) : {}),
+    ...(typeof type === 'string' && Object.hasOwn(data, type) ? present(type, data[type]) : {}),
     ...present('context', data['context']),
   };
   const profile = present('name', contact?.['name']);
@@ -47,7 +55,9 @@ function inboundValue(data: Record<string, unknown>, timestamp: string): ChangeV
 
 /** A status event's data as a Meta change value: one status, with `errors[]` for a failure. */
 function statusValue(data: Record<string, unknown>, status: string, timestamp: string): ChangeValue {
-  const error = isRecord(data['error']) ? data['error'] : undefined;
+  const given = data['error'];
+  // A failure's error as Meta's `errors[]`; a bare string is its message.
+  const error = isRecord(given) ? given : typeof given === 'string' ? { message: given } : undefined;
   const errors =
     error === undefined
       ? undefined
@@ -61,7 +71,8 @@ function statusValue(data: Record<string, unknown>, status: string, timestamp: s
         ];
   const item = {
     ...present('id', data['message_id']),
-    status: typeof data['status'] === 'string' ? data['status'] : status,
+    // The event name says which status it is; `data.status` stays on `event.legacy`.
+    status,
     timestamp: unixSeconds(data['timestamp'], timestamp),
     ...present('recipient_id', data['to']),
     ...present('errors', errors),
@@ -72,9 +83,11 @@ function statusValue(data: Record<string, unknown>, status: string, timestamp: s
 /** Which event type and payload an earlier event becomes, so the same handlers serve both formats. */
 function mapped(body: LegacyEnvelope): Pick<VobizEvent, 'event_type' | 'payload'> {
   const { event: name, data, timestamp } = body;
-  if (name === 'message.received') return { event_type: 'message.inbound', payload: inboundValue(data, timestamp) };
-  const status = STATUS_EVENTS[name];
-  if (status !== undefined) return { event_type: 'message.status', payload: statusValue(data, status, timestamp) };
+  const type = currentType(name);
+  if (type === 'message.inbound') return { event_type: type, payload: inboundValue(data, timestamp) };
+  if (type === 'message.status') {
+    return { event_type: type, payload: statusValue(data, name.slice('message.'.length), timestamp) };
+  }
   // contact.updated, campaign.completed, and names added later: the data as it came.
   return { event_type: name, payload: data };
 }

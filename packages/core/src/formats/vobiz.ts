@@ -6,7 +6,7 @@ import { decodeHexSignature } from '../signature-format';
 import type { WireFormat } from './format';
 
 /**
- * Vobiz's current envelope: `X-Webhook-Signature` (bare lowercase hex), one event per
+ * Vobiz's current envelope: `X-Webhook-Signature` (bare hex, lowercase as Vobiz sends it), one event per
  * delivery, deduped on `event_id`, occurred at `occurred_at`. `X-Webhook-Event`, when
  * present, must name the body's `event_type`.
  */
@@ -14,7 +14,7 @@ export const vobizFormat: WireFormat = {
   source: 'vobiz',
   signatureHeader: 'x-webhook-signature',
   signatureName: 'X-Webhook-Signature',
-  acceptedBy: 'vobizWebhook',
+  acceptedBy: 'vobizWebhook (createReceiver in the core)',
   decodeSignature: decodeHexSignature,
   events(text, headers) {
     const event = parseEnvelope(text);

@@ -40,7 +40,8 @@ export interface TestEventOptions {
   shape?: 'meta' | 'value';
   /**
    * Which sender's body to build: `vobiz` (default), `vobiz-legacy` (Vobiz's earlier
-   * envelope) or `meta` (Meta's webhook object, for `metaWebhook`).
+   * envelope) or `meta` (Meta's webhook object, for `metaWebhook`: `account_id` is the
+   * entry's id; `event_id` does not apply, each item's id is its key).
    */
   format?: EventSource;
 }
@@ -113,7 +114,11 @@ export function createTestEvent(type: string, options: TestEventOptions = {}): u
   if (options.format === 'vobiz-legacy') return legacyTestEvent(type, options);
   const occurredAt = options.occurred_at ?? new Date().toISOString();
   const timestamp = String(Math.floor(Date.parse(occurredAt) / 1000));
-  if (options.format === 'meta') return options.payload ?? metaObjectFor(type, options, timestamp);
+  if (options.format === 'meta') {
+    const body = options.payload ?? metaObjectFor(type, options, timestamp);
+    if (options.account_id !== undefined) for (const entry of (body as MetaObject).entry) entry.id = options.account_id;
+    return body;
+  }
   return {
     event_id: options.event_id ?? randomId(),
     event_type: type,

@@ -1,7 +1,7 @@
 import type { LegacyEnvelope } from '../types';
 import { RUN_ID, TEST_CUSTOMER, sampleMessage } from './fixtures';
 
-/** The current event type each of Vobiz's earlier names maps to, and back, for building test bodies. */
+/** The statuses Vobiz's earlier envelope has an event name for (`message.<status>`). */
 const LEGACY_STATUS = new Set(['sent', 'delivered', 'read', 'failed']);
 
 export interface LegacyTestOptions {

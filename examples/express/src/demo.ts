@@ -9,6 +9,8 @@ import { memoryDedupeStore } from '@vobiz-webhooks/core';
 import { createApp, type Seen } from './app';
 
 const SECRET = 'whsec_demo_local_only';
+// Development values for the Meta route the app mounts beside the Vobiz one (not exercised here).
+const META = { appSecret: 'meta_app_secret_demo_local_only', verifyToken: 'meta-verify-token-demo' };
 
 interface Step {
   sent: string;
@@ -51,6 +53,7 @@ async function main(): Promise<number> {
   const warnings: string[] = [];
   const app = createApp({
     secret: SECRET,
+    meta: META,
     store: memoryDedupeStore(),
     record: (entry) => seen.push(entry),
     // Keep the server's warnings (the signature diagnostics) for after the table.
@@ -62,8 +65,10 @@ async function main(): Promise<number> {
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/vobiz`;
-  console.log(`vobiz-webhooks demo: examples/express at ${url} (in-memory dedupe store)\n`);
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${origin}/webhooks/vobiz`;
+  console.log(`vobiz-webhooks demo: examples/express at ${url} (in-memory dedupe store)`);
+  console.log(`Meta's Cloud API, received directly by the same handlers: ${origin}/webhooks/meta\n`);
 
   const ok = { status: 200, answer: 'ok', handlerRuns: true } as const;
   const refused = { status: 401, answer: 'invalid_signature', handlerRuns: false } as const;

@@ -7,12 +7,14 @@ import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { createApp, type Seen } from '../src/app';
 
 const SECRET = 'whsec_example_test';
+const META = { appSecret: 'meta_app_secret_example_test', verifyToken: 'meta-verify-token-example-test' };
 
 function appWithRecorder() {
   const seen: Seen[] = [];
   const warnings: unknown[][] = [];
   const app = createApp({
     secret: SECRET,
+    meta: META,
     store: memoryDedupeStore(),
     record: (entry) => seen.push(entry),
     logger: { warn: (...args) => warnings.push(args), error: (...args) => warnings.push(args) },
@@ -93,6 +95,78 @@ describe('examples/express app', () => {
   });
 });
 
+describe("examples/express app: Meta's Cloud API directly, and Vobiz's earlier envelope", () => {
+  const handshake = (verifyToken: string) =>
+    request(appWithRecorder().app)
+      .get('/webhooks/meta')
+      .query({ 'hub.mode': 'subscribe', 'hub.verify_token': verifyToken, 'hub.challenge': '1158201444' });
+
+  it("answers Meta's subscription handshake with the challenge when the verify token is right", async () => {
+    const response = await handshake(META.verifyToken);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('1158201444');
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it('refuses the handshake with 403 when the verify token is wrong', async () => {
+    const response = await handshake('not-the-verify-token');
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('verification_failed');
+    expect(response.text).not.toContain('1158201444');
+  });
+
+  it('hands a delivery signed with the Meta app secret to the same handler as a Vobiz one', async () => {
+    const { app, seen } = appWithRecorder();
+    const meta = createTestEvent('message.inbound', { format: 'meta' });
+    const signed = signedRequest(meta, META.appSecret);
+    const response = await request(app).post('/webhooks/meta').set(signed.headers).send(signed.body);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true });
+    expect(seen).toEqual([
+      {
+        eventType: 'message.inbound',
+        eventId: meta.entry[0]!.changes[0]!.value.messages![0]!.id,
+        lines: ['text from 16505551234: "Hola! ¿Tienen envío a Málaga? 🚚"'],
+      },
+    ]);
+    const again = await request(app).post('/webhooks/meta').set(signed.headers).send(signed.body);
+    expect(again.body).toEqual({ ok: true, duplicate: true });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses a Meta delivery signed with the Vobiz secret: each route has its own secret', async () => {
+    const { app, seen } = appWithRecorder();
+    const signed = signedRequest(createTestEvent('message.inbound', { format: 'meta' }), SECRET);
+    const response = await request(app).post('/webhooks/meta').set(signed.headers).send(signed.body);
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('invalid_signature');
+    expect(seen).toHaveLength(0);
+  });
+
+  it("hands a delivery in Vobiz's earlier envelope (message.received) to the message.inbound handler", async () => {
+    const { app, seen } = appWithRecorder();
+    const legacy = createTestEvent('message.received', { format: 'vobiz-legacy' });
+    const signed = signedRequest(legacy, SECRET);
+    expect(signed.headers).toHaveProperty('x-vobiz-signature');
+    const response = await request(app).post('/webhooks/vobiz').set(signed.headers).send(signed.body);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true });
+    expect(seen).toEqual([
+      {
+        eventType: 'message.inbound',
+        eventId: legacy.event_id,
+        // The earlier envelope's `from`, as Vobiz sent it.
+        lines: [`text from ${legacy.data['from']}: "Hola! ¿Tienen envío a Málaga? 🚚"`],
+      },
+    ]);
+  });
+
+  it('leaves /webhooks/meta to the rest of the app when no Meta settings are given', async () => {
+    const app = createApp({ secret: SECRET, logger: false, record: () => undefined });
+    expect((await request(app).get('/webhooks/meta').query({ 'hub.mode': 'subscribe' })).status).toBe(404);
+  });
+});
+
 describe('pnpm demo', () => {
   const exampleDir = join(__dirname, '..');
   const builds = ['packages/core/dist/index.js', 'packages/express/dist/index.js', 'packages/cli/dist/index.js'];
@@ -122,6 +196,9 @@ describe('pnpm demo', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('8 of 8 answers as expected.');
+    expect(stdout).toMatch(
+      /Meta's Cloud API, received directly by the same handlers: http:\/\/127\.0\.0\.1:\d+\/webhooks\/meta/,
+    );
     expect(stdout).toMatch(/message\.inbound \(text\)\s+200 ok\s+✓\s+text from 16505551234/);
     expect(stdout).toMatch(/duplicate of #1.*200 duplicate\s+✓\s+\(not called again\)/);
     expect(stdout).toMatch(/body changed after signing\s+401 invalid_signature\s+✓\s+\(not called\)/);

@@ -1,7 +1,7 @@
 // End to end: `next build` of this example against the BUILT packages (the root
 // `pnpm test` runs `pnpm build` first), `next start` on a free loopback port, and
 // signed deliveries over real HTTP to the Node.js route, the Edge route, the
-// Pages Router routes, and the queued route with a worker in this process.
+// Pages Router routes, Meta's route, and the queued route with a worker in this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,8 @@ const EXAMPLE_DIR = join(__dirname, '..');
 const PACKAGES_DIR = join(EXAMPLE_DIR, '..', '..', 'packages');
 const NEXT_BIN = createRequire(join(EXAMPLE_DIR, 'package.json')).resolve('next/dist/bin/next');
 const SECRET = 'whsec_example_next_e2e';
+const META_APP_SECRET = 'meta_app_secret_example_next_e2e';
+const META_VERIFY_TOKEN = 'meta-verify-token-example-next-e2e';
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const START_TIMEOUT_MS = 2 * 60_000;
 // Its own queue, so a run never takes another run's jobs; its keys are deleted afterwards.
@@ -25,6 +27,8 @@ const env = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: '1',
   VOBIZ_WEBHOOK_SECRET: SECRET,
+  META_APP_SECRET,
+  META_VERIFY_TOKEN,
   EXAMPLE_EXPOSE_RECEIVED: '1',
   NODE_ENV: 'production',
   REDIS_URL,
@@ -111,9 +115,9 @@ beforeAll(async () => {
       );
     }
   }
-  // Built WITHOUT the secret, as CI pipelines and Docker images usually are: the
+  // Built WITHOUT the secrets, as CI pipelines and Docker images usually are: the
   // adapter defers its option check during `next build`.
-  const { VOBIZ_WEBHOOK_SECRET: _secret, ...buildEnv } = env;
+  const { VOBIZ_WEBHOOK_SECRET: _secret, META_APP_SECRET: _app, META_VERIFY_TOKEN: _token, ...buildEnv } = env;
   await runNext(['build'], buildEnv);
   server = await startNext();
 }, BUILD_TIMEOUT_MS + START_TIMEOUT_MS);
@@ -126,6 +130,12 @@ async function deliver(route: string, body: string, headers: Record<string, stri
   const response = await fetch(`${server!.baseUrl}${route}`, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), body: JSON.parse(text) };
+}
+
+/** What `route`'s GET lists from here on: call it before sending, await the result after. */
+async function receivedAfter(route: string): Promise<() => Promise<Received[]>> {
+  const before = (await receivedAt(route)).length;
+  return async () => (await receivedAt(route)).slice(before);
 }
 
 async function receivedAt(route: string): Promise<Received[]> {
@@ -211,6 +221,80 @@ describe.each([
       expected.push({ event_id: future.event_id, event_type: future.event_type, runtime, items: [] });
     const seen = (await receivedAt(route)).slice(before.length);
     expect(seen).toEqual(expected);
+  }, 60_000);
+
+  it("hands a delivery in Vobiz's earlier envelope (X-Vobiz-Signature) to the same handler as the current one", async () => {
+    const seen = await receivedAfter(route);
+    const legacy = createTestEvent('message.received', { format: 'vobiz-legacy' });
+    const { body, headers } = signedRequest(legacy, SECRET);
+    expect(await deliver(route, body, headers)).toMatchObject({ status: 200, body: { ok: true } });
+    expect(await seen()).toEqual([
+      { event_id: legacy.event_id, event_type: 'message.inbound', runtime, items: ['message:text'] },
+    ]);
+  }, 60_000);
+});
+
+describe("examples/next /webhooks/meta (Meta's Cloud API directly), built and served", () => {
+  const route = '/webhooks/meta';
+  // The route shares the handlers of /api/webhooks/vobiz (lib/handlers.ts), whose GET lists what they saw.
+  const listing = '/api/webhooks/vobiz';
+
+  async function handshake(verifyToken: string) {
+    const query = new URLSearchParams({
+      'hub.mode': 'subscribe',
+      'hub.verify_token': verifyToken,
+      'hub.challenge': '1158201444',
+    });
+    const response = await fetch(`${server!.baseUrl}${route}?${query}`);
+    return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+  }
+
+  it('answers the subscription handshake with the challenge when the verify token is right', async () => {
+    expect(await handshake(META_VERIFY_TOKEN)).toEqual({
+      status: 200,
+      contentType: expect.stringMatching(/^text\/plain/),
+      text: '1158201444',
+    });
+  }, 60_000);
+
+  it('refuses the handshake with 403 verification_failed when the verify token is wrong', async () => {
+    const answer = await handshake('not-the-verify-token');
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.text).error.code).toBe('verification_failed');
+  }, 60_000);
+
+  it('hands a delivery signed with the App Secret to the same handlers as the Vobiz route, once', async () => {
+    const seen = await receivedAfter(listing);
+    const inbound = createTestEvent('message.inbound', { format: 'meta' });
+    const status = createTestEvent('message.status', { format: 'meta', status: 'read' });
+    for (const event of [inbound, status]) {
+      const { body, headers } = signedRequest(event, META_APP_SECRET);
+      expect(await deliver(route, body, headers)).toEqual({
+        status: 200,
+        contentType: expect.stringMatching(/^application\/json/),
+        body: { ok: true },
+      });
+    }
+
+    // Meta retries: the same delivery again is acknowledged without a second handler call.
+    const again = signedRequest(inbound, META_APP_SECRET);
+    expect(await deliver(route, again.body, again.headers)).toMatchObject({
+      status: 200,
+      body: { ok: true, duplicate: true },
+    });
+
+    // Signed with the Vobiz secret instead of the App Secret: refused.
+    const forged = signedRequest(createTestEvent('message.inbound', { format: 'meta' }), SECRET);
+    const forgedAnswer = await deliver(route, forged.body, forged.headers);
+    expect(forgedAnswer.status).toBe(401);
+    expect(forgedAnswer.body.error.code).toBe('invalid_signature');
+
+    const message = inbound.entry[0]!.changes[0]!.value.messages![0]!;
+    const read = status.entry[0]!.changes[0]!.value.statuses![0]!;
+    expect(await seen()).toEqual([
+      { event_id: message.id, event_type: 'message.inbound', runtime: 'nodejs', items: ['message:text'] },
+      { event_id: `${read.id}:read`, event_type: 'message.status', runtime: 'nodejs', items: ['status:read'] },
+    ]);
   }, 60_000);
 });
 

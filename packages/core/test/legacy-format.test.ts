@@ -213,8 +213,7 @@ describe("Vobiz's earlier envelope: message.<status> → 'message.status'", () =
 
   it('a failure whose error is a bare string still carries it in errors[]', async () => {
     const { send, seen } = receiving();
-    const { error: _error, ...data } = statusData('failed');
-    await send(envelope('message.failed', { ...data, error: 'BLOCKED' }));
+    await send(envelope('message.failed', { ...statusData('failed'), error: 'BLOCKED' }));
     expect(statusesOf(seen[0]!.event)[0]?.errors).toEqual([{ title: 'BLOCKED', message: 'BLOCKED' }]);
   });
 

@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import mount from 'koa-mount';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import type { MetaInlineOptions, VobizEvent } from '@vobiz-webhooks/koa';
 import { metaWebhook, vobizWebhook } from '@vobiz-webhooks/koa';
 import {
   batchedMetaBody,
@@ -13,6 +12,7 @@ import {
   META_PATH,
   META_VERIFY_TOKEN,
   metaDelivery as signedMeta,
+  recordingMetaOptions,
   subscribe,
   type DeliveryRequest,
   type DeliveryResponse,
@@ -39,18 +39,7 @@ const subscribeAt = (path = META_PATH, token = META_VERIFY_TOKEN): DeliveryReque
 const metaDelivery = (path: string, body: object = batchedMetaBody().body, secret = META_APP_SECRET) =>
   signedMeta(body, secret, path);
 
-/** Options whose handlers record every event they see. */
-function recording(extra: Partial<MetaInlineOptions> = {}) {
-  const seen: VobizEvent[] = [];
-  const options: MetaInlineOptions = {
-    appSecret: META_APP_SECRET,
-    verifyToken: META_VERIFY_TOKEN,
-    logger: false,
-    on: { '*': (event) => void seen.push(event) },
-    ...extra,
-  };
-  return { seen, options };
-}
+const recording = recordingMetaOptions;
 
 /** A downstream middleware that answers whatever reaches it, proving `next()` ran and nothing was consumed. */
 const downstream: Koa.Middleware = async (ctx) => {

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expectTypeOf } from 'expect-type';
-import type { MetaInlineOptions, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { metaWebhook, vobizWebhook, type MetaRouteHandlers, type VobizRouteHandler } from '@vobiz-webhooks/next';
 import {
@@ -15,6 +14,8 @@ import {
   listen,
   META_APP_SECRET as APP_SECRET,
   META_VERIFY_TOKEN as VERIFY_TOKEN,
+  handshakeQuery,
+  recordingMetaOptions,
   type Listening,
 } from '@vobiz-webhooks/test-suites';
 import { toDeliveryResponse } from './support/target';
@@ -26,20 +27,7 @@ import { toDeliveryResponse } from './support/target';
 const VOBIZ_SECRET = 'whsec_next_meta_test';
 const ROUTE = 'http://localhost:3000/api/webhooks/meta';
 
-const handshakeQuery = (token = VERIFY_TOKEN, challenge = '1158201444') =>
-  `?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`;
-
-function recording(extra: Partial<MetaInlineOptions> = {}) {
-  const seen: VobizEvent[] = [];
-  const options: MetaInlineOptions = {
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    logger: false,
-    on: { '*': (event) => void seen.push(event) },
-    ...extra,
-  };
-  return { seen, options };
-}
+const recording = recordingMetaOptions;
 
 const expectChallenge = async (response: Response) => {
   expect(response.status).toBe(200);

@@ -58,6 +58,26 @@ export function handshake(params: Record<string, string> = {}, path = META_PATH)
   return { method: 'GET', path: query === '' ? path : `${path}?${query}` };
 }
 
+/** The query of Meta's handshake (`?hub.mode=subscribe&…`), for tests that build URLs themselves. */
+export const handshakeQuery = (token = META_VERIFY_TOKEN, challenge = '1158201444'): string =>
+  `?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${encodeURIComponent(challenge)}`;
+
+/** `metaWebhook` options with the suite's secrets and a `'*'` handler that records every event. */
+export function recordingMetaOptions(extra: Partial<MetaInlineOptions> = {}): {
+  seen: VobizEvent[];
+  options: MetaInlineOptions;
+} {
+  const seen: VobizEvent[] = [];
+  const options: MetaInlineOptions = {
+    appSecret: META_APP_SECRET,
+    verifyToken: META_VERIFY_TOKEN,
+    logger: false,
+    on: { '*': (event) => void seen.push(event) },
+    ...extra,
+  };
+  return { seen, options };
+}
+
 /** The handshake parameters Meta sends, with the right token unless a test says otherwise. */
 export const subscribe = (challenge: string, overrides: Record<string, string> = {}): Record<string, string> => ({
   'hub.mode': 'subscribe',

@@ -1,23 +1,19 @@
-import type { MetaInlineOptions, MetaObject, VobizEvent } from '@vobiz-webhooks/core';
+import type { MetaObject, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { expectOk, expectRefusal } from '@vobiz-webhooks/test-suites';
+import {
+  expectOk,
+  expectRefusal,
+  handshakeQuery,
+  META_APP_SECRET as APP_SECRET,
+  META_VERIFY_TOKEN as VERIFY_TOKEN,
+  recordingMetaOptions,
+} from '@vobiz-webhooks/test-suites';
 import { metaRouteHandler, metaWebhook, vobizWebhook } from '@vobiz-webhooks/web';
 import { toDeliveryResponse, toRequest } from './support/target';
 
-const APP_SECRET = 'meta_app_secret_web_test';
-const VERIFY_TOKEN = 'verify-token-web-test';
 const PATH = '/webhooks/meta';
 
-function recording(extra: Partial<MetaInlineOptions> = {}) {
-  const seen: VobizEvent[] = [];
-  const options: MetaInlineOptions = {
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    logger: false,
-    on: { '*': (event) => void seen.push(event) },
-  };
-  return { options: { ...options, ...extra }, seen };
-}
+const recording = recordingMetaOptions;
 
 /** One body holding two inbound messages and a status, as Meta batches them: three items, three events. */
 function batch(): MetaObject {
@@ -30,10 +26,7 @@ function batch(): MetaObject {
 }
 
 const handshake = (token = VERIFY_TOKEN, challenge = 'challenge-1158201444', path = PATH) =>
-  toRequest({
-    method: 'GET',
-    path: `${path}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`,
-  });
+  toRequest({ method: 'GET', path: `${path}${handshakeQuery(token, challenge)}` });
 
 const delivery = (body: object, path = PATH, secret = APP_SECRET) =>
   toRequest({ path, ...signedRequest(body, secret) });

@@ -62,22 +62,37 @@ async function mount<Options extends CommonOptions>(
   // Fastify's own logger is used through `request.log`; another pino logger as given; anything else as core does.
   const own = options.logger === fastify.log ? undefined : options.logger;
   const pino = own === undefined || (own !== false && Symbol.for('pino.serializers') in own);
-  const fallback = (own as FastifyBaseLogger | undefined) ?? fastify.log;
-  const logger = pino ? pinoStyle(() => (own === undefined ? requestLog.getStore() : undefined) ?? fallback) : own;
+  const viaRequest = own === undefined;
+  const logger = pino
+    ? pinoStyle(viaRequest ? () => requestLog.getStore() ?? fastify.log : () => own as FastifyBaseLogger)
+    : own;
   const receiver = createReceiverFor({ ...options, maxBodyBytes, logger });
 
   // This context only (the plugin is not fastify-plugin'd open): the app's other routes keep their JSON parsing.
   // Every type is kept as bytes, so the receiver, not Fastify, answers a non-JSON type with its 415. Removed first:
   // re-adding application/json over an app's own JSON parser (fastify-raw-body's, say) throws ALREADY_PRESENT.
+  // application/json is named beside the catch-all because Fastify caches the parser it finds for a content type,
+  // but not the catch-all: without it, every delivery's Content-Type would be parsed again to find no parser.
+  const keepBytes = (_request: FastifyRequest, body: Buffer, done: (error: null, body: Buffer) => void) =>
+    done(null, body);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBytes);
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, keepBytes);
 
-  const answer = async (request: FastifyRequest, reply: FastifyReply, refusal?: VobizWebhookError) => {
+  const answer = (request: FastifyRequest, reply: FastifyReply, refusal?: VobizWebhookError): Promise<void> => {
     // `url` (with its query) is read only by Meta's GET handshake.
-    const { body, method, url, headers } = request;
+    const { body, method, url, headers, log } = request;
     const rawBody = refusal ? () => Promise.reject(refusal) : body instanceof Uint8Array ? body : new Uint8Array();
-    const result = await requestLog.run(request.log, () => receiver.receive({ method, url, headers, rawBody }));
-    return reply.code(result.status).headers(result.headers).send(result.body);
+    const input = { method, url, headers, rawBody };
+    // The AsyncLocalStorage carries the request's logger to the receiver's lines, and costs every promise of the
+    // process a hook once used (bench/RESULTS.md, configs 9 and 9h). With Fastify's logging off, `request.log` is
+    // the app's logger itself (Fastify skips the child logger then), so there is nothing to carry.
+    const received =
+      viaRequest && log !== fastify.log ? requestLog.run(log, () => receiver.receive(input)) : receiver.receive(input);
+    // Resolving to undefined, not to `reply`: a reply is a thenable, and Fastify would wait on it once more.
+    return received.then((result) => {
+      reply.code(result.status).headers(result.headers).send(result.body);
+    });
   };
 
   // A body Fastify refused to read still gets the receiver's answer (405 and 415 come first), in its shape.

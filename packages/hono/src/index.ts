@@ -30,8 +30,27 @@ const FIX =
   'c.req.arrayBuffer() or c.req.text(), which Hono caches, instead of c.req.raw or c.req.parseBody().';
 
 /**
+ * A body the server has already bounded: a plain decimal `Content-Length` within the limit, and no
+ * `Transfer-Encoding` (which would make the length a claim rather than a frame). An HTTP server's
+ * parser (Node's under @hono/node-server, Bun's, Deno's, workerd's) ends the body at the declared
+ * length, so reading it whole cannot buffer more than the limit. A Request built in code with a
+ * smaller Content-Length than its body has no parser in between: it is read whole, and the receiver
+ * still refuses it 413 when it is over the limit (packages/hono/test/body.test.ts).
+ */
+function boundedByContentLength(headers: Headers, limit: number): boolean {
+  const declared = headers.get('content-length');
+  return (
+    declared !== null && /^\d{1,15}$/.test(declared) && Number(declared) <= limit && !headers.has('transfer-encoding')
+  );
+}
+
+/**
  * The raw bytes, read through Hono's body cache so that `c.req.json()` / `c.req.text()` still work
- * afterwards. Not `c.req.arrayBuffer()` itself: it has no limit, and an endless body would be buffered whole.
+ * afterwards. A body whose length the server bounds is read with `c.req.arrayBuffer()`: on
+ * @hono/node-server that reads the IncomingMessage directly, where touching `c.req.raw.body` would
+ * first build a whole undici Request around a web stream (bench/RESULTS.md, configs 10 and 10h).
+ * Any other body (no or an unparsable Content-Length, chunked) is streamed by `readWebBody`, which
+ * stops at the limit: `c.req.arrayBuffer()` has none, and an endless body would be buffered whole.
  */
 function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
   return async (limit) => {
@@ -47,6 +66,9 @@ function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
     if (c.req.raw.bodyUsed || Object.keys(cache).length > 0) {
       throw new VobizWebhookError('raw_body_unavailable', `The request body was already read. ${FIX}`);
     }
+    // Hono caches this promise itself. A failed read (a client gone mid-body) rejects it, and the
+    // receiver answers 400 body_unreadable; over HTTP, bytes past the declared length are the next request.
+    if (boundedByContentLength(c.req.raw.headers, limit)) return new Uint8Array(await c.req.arrayBuffer());
     const reading = readWebBody(c.req.raw, limit);
     const cached = reading.then((bytes) => bytes.slice().buffer as ArrayBuffer);
     // A failed read is answered from `reading`; only a later reader of the cache should see it fail.

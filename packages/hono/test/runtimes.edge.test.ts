@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { signPayloadAsync, type MetaObject, type VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
-import { metaWebhook, vobizWebhook } from '@vobiz-webhooks/hono';
+import { metaWebhook, vobizMiddleware, vobizWebhook } from '@vobiz-webhooks/hono';
 
 // Inside the Edge runtime VM (Web Crypto, no Node built-ins), as on Workers, Deno and Bun.
 const SECRET = 'whsec_hono_edge_test';
@@ -77,4 +77,28 @@ test("metaWebhook through app.fetch: Meta's handshake, a Web Crypto signed deliv
 test('the adapter imports nothing from node:', () => {
   const source = readFileSync(join(__dirname, '..', 'src', 'index.ts'), 'utf8');
   expect(source).not.toMatch(/from ['"](node:|crypto|buffer|stream)/);
+});
+
+test('with a Content-Length, the body is read once and still readable by what runs after the middleware', async () => {
+  const later: string[] = [];
+  const app = new Hono();
+  app.use(vobizMiddleware({ secret: SECRET, logger: false, on: {} }));
+  app.post('/webhooks/vobiz', async (c) => {
+    later.push(await c.req.text(), JSON.stringify(await c.req.json()));
+    return c.body(null, 204);
+  });
+  const body = JSON.stringify(createTestEvent('message.inbound'));
+  const answer = await app.fetch(
+    new Request('https://worker.example/webhooks/vobiz', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(new TextEncoder().encode(body).byteLength),
+        'x-webhook-signature': await signPayloadAsync(body, SECRET),
+      },
+      body,
+    }),
+  );
+  expect(answer.status).toBe(200);
+  expect(later).toEqual([body, body]);
 });

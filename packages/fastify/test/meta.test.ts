@@ -1,4 +1,3 @@
-import './support/inject-under-jest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MetaObject, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';

@@ -7,8 +7,7 @@ import { buildApp, type Seen } from '../src/app';
 
 const SECRET = 'whsec_example_fastify_test';
 
-// Over a real socket, as the README sends it. (`app.inject()` works as well; under Jest it needs
-// the workaround in packages/fastify/test/support, because light-my-request loads an ES-only module.)
+// Over a real socket, as the README sends it (`app.inject()` works as well).
 describe('examples/fastify app', () => {
   const seen: Seen[] = [];
   const warnings: unknown[][] = [];

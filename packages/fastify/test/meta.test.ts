@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { MetaObject, VobizEvent } from '@vobiz-webhooks/core';
+import type { VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { metaWebhook, vobizWebhook, type MetaFastifyOptions } from '@vobiz-webhooks/fastify';
-import { expectOk, expectRefusal } from '@vobiz-webhooks/test-suites';
+import { expectOk, expectRefusal, threeItemMetaBody } from '@vobiz-webhooks/test-suites';
 import { inject, overHttp, serve } from './support/target';
 
 const APP_SECRET = 'meta_app_secret_fastify_test';
@@ -13,15 +13,7 @@ const ORDER = { id: 42, items: [{ sku: 'tea', qty: 2 }] };
 const handshake = (path = PATH, token = VERIFY_TOKEN, challenge = 'challenge-1158201444') =>
   `${path}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`;
 
-/** One body holding two inbound messages and a status, as Meta batches them: three items, three events. */
-function batch(): MetaObject {
-  const objects = [
-    createTestEvent('message.inbound', { format: 'meta' }),
-    createTestEvent('message.status', { format: 'meta' }),
-    createTestEvent('message.inbound', { format: 'meta', messageType: 'image' }),
-  ];
-  return { object: 'whatsapp_business_account', entry: objects.flatMap((o) => o.entry) } as MetaObject;
-}
+const batch = threeItemMetaBody;
 
 const delivery = (body: object, path = PATH, secret = APP_SECRET) => ({ path, ...signedRequest(body, secret) });
 

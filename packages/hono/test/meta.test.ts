@@ -1,10 +1,10 @@
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import request from 'supertest';
-import type { MetaObject, MetaWebhookOptions, VobizEvent } from '@vobiz-webhooks/core';
+import type { MetaWebhookOptions, VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import { metaMiddleware, metaWebhook, vobizWebhook, type VobizVariables } from '@vobiz-webhooks/hono';
-import { expectOk, expectRefusal, toDeliveryResponse } from '@vobiz-webhooks/test-suites';
+import { expectOk, expectRefusal, toDeliveryResponse, threeItemMetaBody } from '@vobiz-webhooks/test-suites';
 
 const APP_SECRET = 'meta_app_secret_hono_test';
 const VERIFY_TOKEN = 'verify-token-hono-test';
@@ -23,15 +23,7 @@ function options(seen: VobizEvent[] = [], extra: Partial<MetaWebhookOptions> = {
 const handshake = (path = PATH, token = VERIFY_TOKEN, challenge = 'challenge-1158201444') =>
   `${path}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${challenge}`;
 
-/** One body holding two inbound messages and a status, as Meta batches them: three items, three events. */
-function batch(): MetaObject {
-  const objects = [
-    createTestEvent('message.inbound', { format: 'meta' }),
-    createTestEvent('message.status', { format: 'meta' }),
-    createTestEvent('message.inbound', { format: 'meta', messageType: 'image' }),
-  ];
-  return { object: 'whatsapp_business_account', entry: objects.flatMap((o) => o.entry) } as MetaObject;
-}
+const batch = threeItemMetaBody;
 
 const post = async (app: Hono<any>, body: object, path = PATH, secret = APP_SECRET) => {
   const signed = signedRequest(body, secret);

@@ -10,6 +10,7 @@ import {
   type LegacyEnvelope,
   type Message,
   type MetaInlineOptions,
+  type MetaObject,
   type MetaWebhookOptions,
   type Status,
   type VobizEvent,
@@ -61,6 +62,16 @@ export function handshake(params: Record<string, string> = {}, path = META_PATH)
 /** The query of Meta's handshake (`?hub.mode=subscribe&…`), for tests that build URLs themselves. */
 export const handshakeQuery = (token = META_VERIFY_TOKEN, challenge = '1158201444'): string =>
   `?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=${encodeURIComponent(challenge)}`;
+
+/** One body holding two inbound messages and a status, one entry each, as Meta batches them: three items, three events. */
+export function threeItemMetaBody(): MetaObject {
+  const bodies = [
+    createTestEvent('message.inbound', { format: 'meta' }),
+    createTestEvent('message.status', { format: 'meta' }),
+    createTestEvent('message.inbound', { format: 'meta', messageType: 'image' }),
+  ];
+  return { object: 'whatsapp_business_account', entry: bodies.flatMap((body) => body.entry) };
+}
 
 /** `metaWebhook` options with the suite's secrets and a `'*'` handler that records every event. */
 export function recordingMetaOptions(extra: Partial<MetaInlineOptions> = {}): {

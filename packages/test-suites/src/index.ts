@@ -26,6 +26,7 @@ export {
   recorder,
   recordingMetaOptions,
   subscribe,
+  threeItemMetaBody,
   type BatchItem,
   type MakeMetaTarget,
 } from './formats-conformance';

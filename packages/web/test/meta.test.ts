@@ -1,4 +1,4 @@
-import type { MetaObject, VobizEvent } from '@vobiz-webhooks/core';
+import type { VobizEvent } from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 import {
   expectOk,
@@ -7,6 +7,7 @@ import {
   META_APP_SECRET as APP_SECRET,
   META_VERIFY_TOKEN as VERIFY_TOKEN,
   recordingMetaOptions,
+  threeItemMetaBody,
 } from '@vobiz-webhooks/test-suites';
 import { metaRouteHandler, metaWebhook, vobizWebhook } from '@vobiz-webhooks/web';
 import { toDeliveryResponse, toRequest } from './support/target';
@@ -15,15 +16,7 @@ const PATH = '/webhooks/meta';
 
 const recording = recordingMetaOptions;
 
-/** One body holding two inbound messages and a status, as Meta batches them: three items, three events. */
-function batch(): MetaObject {
-  const objects = [
-    createTestEvent('message.inbound', { format: 'meta' }),
-    createTestEvent('message.status', { format: 'meta' }),
-    createTestEvent('message.inbound', { format: 'meta', messageType: 'image' }),
-  ];
-  return { object: 'whatsapp_business_account', entry: objects.flatMap((o) => o.entry) } as MetaObject;
-}
+const batch = threeItemMetaBody;
 
 const handshake = (token = VERIFY_TOKEN, challenge = 'challenge-1158201444', path = PATH) =>
   toRequest({ method: 'GET', path: `${path}${handshakeQuery(token, challenge)}` });

@@ -125,6 +125,24 @@ function octokitIssue(targetBytes, customerWords) {
 }
 
 /**
+ * Copies of a Meta object whose first message id is `wamid.<ID>`, each with an id of its
+ * own, as Meta sends them: the ASCII-escaped form, signed in `X-Hub-Signature-256`.
+ */
+function signedByMeta(meta) {
+  const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
+  return {
+    size: Buffer.byteLength(head + ID + tail),
+    next() {
+      const body = Buffer.from(head + randomUUID() + tail);
+      return {
+        body,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` },
+      };
+    },
+  };
+}
+
+/**
  * Builds the request factory for one kind of receiver: `next()` returns a fresh
  * `{ body: Buffer, headers }` with its own event id and signature.
  */
@@ -157,17 +175,7 @@ export async function requestFactory(kind) {
     first.id = `wamid.${ID}`;
     const short = Buffer.byteLength(escapeUnicode(JSON.stringify(meta)));
     first.text.body += ' '.repeat(Math.max(0, size - short));
-    const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
-    return {
-      size: Buffer.byteLength(head + ID + tail),
-      next() {
-        const body = Buffer.from(head + randomUUID() + tail);
-        return {
-          body,
-          headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` },
-        };
-      },
-    };
+    return signedByMeta(meta);
   }
   if (kind === 'meta') {
     // Meta's own webhook object with one text message, as Meta posts it to a receiver of its
@@ -177,17 +185,7 @@ export async function requestFactory(kind) {
     const { createTestEvent } = await importPackage('core/testing');
     const meta = createTestEvent('message.inbound', { format: 'meta', messageType: 'text' });
     meta.entry[0].changes[0].value.messages[0].id = `wamid.${ID}`;
-    const [head, tail] = escapeUnicode(JSON.stringify(meta)).split(ID);
-    return {
-      size: Buffer.byteLength(head + ID + tail),
-      next() {
-        const body = Buffer.from(head + randomUUID() + tail);
-        return {
-          body,
-          headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacHex(body)}` },
-        };
-      },
-    };
+    return signedByMeta(meta);
   }
   if (kind === 'octokit') {
     const json = octokitIssue(size, customerWords(envelope.payload));

@@ -10,7 +10,6 @@ import { runtimeBinary, SERVE_DIR } from '../support/runtime';
 // same way) in workerd through miniflare, answering real HTTP, with the secrets as bindings.
 // The Worker is bundled the way wrangler bundles it: the `workerd` export condition, and no
 // Node built-ins.
-const present = runtimeBinary('miniflare', 'package.json') !== undefined;
 const WORKER = join(SERVE_DIR, 'worker.mjs');
 
 /** Bundles the Worker, leaving any Node built-in import in place so the checks see it. */
@@ -33,11 +32,12 @@ async function bundle(conditions: string[]): Promise<{ code: string; metafile: M
 const importsOf = (metafile: Metafile) => Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
 const isNodeOnly = (path: string) => path.startsWith('node:') || builtinModules.includes(path.split('/')[0] as string);
 
-(present ? describe : describe.skip)('workerd (miniflare) with the built handler', () => {
+describe('workerd (miniflare) with the built handler', () => {
   let mf: MiniflareType | undefined;
   let url = '';
 
   beforeAll(async () => {
+    runtimeBinary('miniflare', 'package.json');
     ensureBuilt();
     const { code, metafile } = await bundle(['workerd', 'worker', 'browser']);
     expect(importsOf(metafile)).toEqual([]);

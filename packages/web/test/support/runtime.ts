@@ -6,14 +6,16 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 export const SERVE_DIR = join(__dirname, '..', 'runtimes', 'serve');
 
 /**
- * The runtime's npm package (a root devDependency) and its binary. Absent: the suite says
- * so and is skipped, loudly. Present but not running (its binary did not install): the
- * suite fails with what the binary answered, never a silent skip.
+ * The runtime's binary in its npm package (a root devDependency), or an error saying how to
+ * install it: these suites fail without their runtime, never skip. A package present whose
+ * binary does not run fails in `runtimeVersion`, with what the binary answered.
  */
-export function runtimeBinary(pkg: string, file: string): string | undefined {
+export function runtimeBinary(pkg: string, file: string): string {
   if (!existsSync(join(ROOT, 'node_modules', pkg, 'package.json'))) {
-    console.warn(`${pkg} is not installed (a root devDependency): its runtime tests are skipped. Run pnpm install.`);
-    return undefined;
+    throw new Error(
+      `${pkg} is not installed, so the handlers cannot be tested inside it. It is a root devDependency: ` +
+        `run \`pnpm install\` at the repository root (or \`pnpm add -Dw ${pkg}\` if it was removed).`,
+    );
   }
   // The binary itself, not the node_modules/.bin shell shim, so stopping it stops the server.
   return join(ROOT, 'node_modules', pkg, file);

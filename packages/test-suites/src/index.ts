@@ -48,6 +48,9 @@ export { fileDedupeStore } from './file-dedupe-store';
 // The payload corpus is its own entry, `@vobiz-webhooks/test-suites/corpus`: it reads its
 // files at load time, which only the tests that use it should pay for.
 
+// Built packages, for tests that load `dist` (a bin, a runtime, a Worker bundle)
+export { ensureBuiltPackages } from './built';
+
 // Raw HTTP clients for what frameworks never send
 export { abortMidBody, eventually } from './raw-http';
 

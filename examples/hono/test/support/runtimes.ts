@@ -1,13 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { build } from 'esbuild';
+import { ensureBuiltPackages } from '@vobiz-webhooks/test-suites';
 
 const EXAMPLE = join(__dirname, '..', '..');
 const ROOT = join(EXAMPLE, '..', '..');
-const PACKAGES = join(ROOT, 'packages');
 
 /** A server of the example answering real HTTP on a free loopback port. */
 export interface Running {
@@ -16,37 +16,11 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-const newest = (dir: string): number =>
-  Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-      entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
-    ),
-  );
-const builtFiles = { core: ['index.js', 'index.web.js'], hono: ['index.js'] };
-const fresh = (pkg: keyof typeof builtFiles) =>
-  builtFiles[pkg].every((file) => {
-    const built = join(PACKAGES, pkg, 'dist', file);
-    return existsSync(built) && statSync(built).mtimeMs >= newest(join(PACKAGES, pkg, 'src'));
-  });
-
 /**
- * The runtimes load the packages from node_modules, that is their `dist`, as a user's project does
- * (packages/web/test/support/built.ts does the same for web). `pnpm test` builds first; when core's or
- * hono's build is missing or older than its sources (this file alone, `pnpm test:unit`), both are built here.
+ * The runtimes load the packages from node_modules, that is their `dist`, as a user's project
+ * does: built here when missing or older than their sources (`pnpm test` builds first).
  */
-export function ensureBuilt(): void {
-  if (fresh('core') && fresh('hono')) return;
-  try {
-    const filters = ['--filter', '@vobiz-webhooks/core', '--filter', '@vobiz-webhooks/hono'];
-    execFileSync('pnpm', [...filters, 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
-  } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? error);
-    throw new Error(
-      `packages/core or packages/hono has no fresh dist and the build failed; run \`pnpm build\`.\n${output}`,
-    );
-  }
-}
+export const ensureBuilt = (): void => ensureBuiltPackages({ core: ['index.js', 'index.web.js'], hono: ['index.js'] });
 
 /**
  * What each script's command runs: the binary itself, not node_modules/.bin's shim, Bun and Deno

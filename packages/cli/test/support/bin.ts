@@ -1,41 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureBuiltPackages } from '@vobiz-webhooks/test-suites';
 
 const packageDir = join(__dirname, '..', '..');
 export const BIN = join(packageDir, 'dist', 'cli.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-const coreDir = join(packageDir, '..', 'core');
-const CORE_BUILD = join(coreDir, 'dist', 'index.js');
-
 /**
- * The tests run the real built bin, which imports the built core. `pnpm test` builds
- * first; when either build is missing or older than its sources (`pnpm test:unit`, or a
- * run of this file alone), both are built once here.
+ * The tests run the real built bin, which imports the built core: both built here when
+ * missing or stale (`ensureBuiltPackages`).
  */
-export function ensureBuiltBin(): void {
-  const fresh = (built: string, dir: string) =>
-    existsSync(built) && statSync(built).mtimeMs >= newestSource(join(dir, 'src'));
-  if (fresh(BIN, packageDir) && fresh(CORE_BUILD, coreDir)) return;
-  try {
-    const filters = ['--filter', '@vobiz-webhooks/core', '--filter', '@vobiz-webhooks/cli'];
-    execFileSync('pnpm', [...filters, 'build'], { cwd: packageDir, stdio: 'pipe', timeout: 180_000 });
-  } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? error);
-    throw new Error(
-      `packages/cli/dist/cli.js is missing or stale and the build failed; run \`pnpm build\` first.\n${output}`,
-    );
-  }
-}
+export const ensureBuiltBin = (): void => ensureBuiltPackages({ core: ['index.js'], cli: ['cli.js'] });
 
 export interface BinRun {
   code: number | null;

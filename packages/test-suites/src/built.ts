@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PACKAGES = join(__dirname, '..', '..');
+/**
+ * The repository's packages folder. Read when a build is checked, not when this module
+ * loads: the suites are also imported by child processes that tsx runs as ES modules,
+ * where `__dirname` does not exist (and which never build).
+ */
+const packagesDir = (): string => join(__dirname, '..', '..');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -14,8 +19,8 @@ function newestSource(dir: string): number {
 }
 
 const fresh = (pkg: string, file: string): boolean => {
-  const built = join(PACKAGES, pkg, 'dist', file);
-  return existsSync(built) && statSync(built).mtimeMs >= newestSource(join(PACKAGES, pkg, 'src'));
+  const built = join(packagesDir(), pkg, 'dist', file);
+  return existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packagesDir(), pkg, 'src'));
 };
 
 /**
@@ -30,7 +35,7 @@ export function ensureBuiltPackages(builds: Readonly<Record<string, readonly str
   if (stale.length === 0) return;
   try {
     const filters = stale.flatMap((pkg) => ['--filter', `@vobiz-webhooks/${pkg}`]);
-    execFileSync('pnpm', [...filters, 'build'], { cwd: PACKAGES, stdio: 'pipe', timeout: 180_000 });
+    execFileSync('pnpm', [...filters, 'build'], { cwd: packagesDir(), stdio: 'pipe', timeout: 180_000 });
   } catch (error) {
     const output = String((error as { stderr?: Buffer }).stderr ?? error);
     const which = stale.map((pkg) => `packages/${pkg}`).join(', ');

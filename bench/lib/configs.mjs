@@ -7,7 +7,8 @@ import { redisServerMissing } from './redis-server.mjs';
 /**
  * The seven configurations the targets compare (5 is two servers), 6w, the queue mode pair 8 and 8h,
  * and three pairs of ours against its like on the same delivery: 7m/7p (Meta's own body), 9/9h
- * (Fastify), 10/10h (Hono). `needs` are built workspace packages.
+ * (Fastify), 10/10h (Hono), with 9j/10j, the hand-written routes giving the library's answer. `needs`
+ * are built workspace packages; `answer: 'library'` has a hand-written route answer as the library does.
  */
 export const CONFIGS = [
   {
@@ -120,6 +121,14 @@ export const CONFIGS = [
     needs: ['fastify'],
   },
   {
+    id: '9j',
+    name: '9h answering the library\'s 200 (`{"ok":true}`, its JSON `Content-Type` and `Cache-Control`)',
+    server: 'fastify-hand.mjs',
+    kind: 'vobiz',
+    answer: 'library',
+    needs: ['fastify'],
+  },
+  {
     id: '10',
     name: '`@vobiz-webhooks/hono` `vobizWebhook` on `@hono/node-server`, defaults',
     server: 'vobiz-hono.mjs',
@@ -131,6 +140,14 @@ export const CONFIGS = [
     name: 'hand-written Hono route on `@hono/node-server` (`arrayBuffer` + `createHmac` + `timingSafeEqual` + `JSON.parse`)',
     server: 'hono-hand.mjs',
     kind: 'vobiz',
+    needs: ['hono'],
+  },
+  {
+    id: '10j',
+    name: '10h answering the library\'s 200 (`{"ok":true}`, its JSON `Content-Type` and `Cache-Control`)',
+    server: 'hono-hand.mjs',
+    kind: 'vobiz',
+    answer: 'library',
     needs: ['hono'],
   },
 ];

@@ -14,8 +14,16 @@ const lastLines = (text) => text.trim().split('\n').slice(-3).join(' | ');
 export function startServer(config, { wrapper = [], ipc = true, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
     // The request kind goes along (servers/common.mjs `KIND`): a peer that serves more than one
-    // kind of delivery (whatsapp-api-js) mounts itself at that kind's path.
-    const [command, ...args] = [...wrapper, process.execPath, `${serversDir}${config.server}`, config.kind];
+    // kind of delivery (whatsapp-api-js) mounts itself at that kind's path. `answer` is the answer a
+    // hand-written route gives (servers/common.mjs `ANSWER`).
+    const server = `${serversDir}${config.server}`;
+    const [command, ...args] = [
+      ...wrapper,
+      process.execPath,
+      server,
+      config.kind,
+      ...(config.answer ? [config.answer] : []),
+    ];
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
     let stderr = '';
     let stdout = '';

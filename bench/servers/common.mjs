@@ -11,6 +11,19 @@ export { SECRET, PATHS } from '../lib/payloads.mjs';
 /** The request kind this server was started for (its configuration's `kind`, from bench/lib/servers.mjs). */
 export const KIND = process.argv[2];
 
+/**
+ * What a hand-written route answers a handled delivery: an empty 200 (9h, 10h), or with
+ * `answer: 'library'` in its configuration (9j, 10j) the library's own 200, the same bytes and
+ * headers, so that the pair compares the receive work alone.
+ */
+export const ANSWER =
+  process.argv[3] === 'library'
+    ? {
+        body: '{"ok":true}',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      }
+    : { body: null, headers: {} };
+
 let handled = 0;
 
 /** The user's handler in every configuration: count the batch, nothing more. */

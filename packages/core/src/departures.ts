@@ -105,21 +105,45 @@ function walk(node: Node, value: unknown, keys: string[], found: Departure[]): v
   }
 }
 
+/** The event types whose payload Meta documents: messages, statuses and calls. */
+const described = (type: string): boolean =>
+  type === 'message.inbound' || type === 'message.status' || type.startsWith('call.');
+
 /** Where an event's payload departs from Meta's documented types (empty when it does not). */
 export function departuresOf(event: VobizEvent): Departure[] {
-  const type = event.event_type;
-  if (type !== 'message.inbound' && type !== 'message.status' && !type.startsWith('call.')) return [];
+  if (!described(event.event_type)) return [];
   const payload: unknown = event.payload;
   const found: Departure[] = [];
   walk(isObject(payload) && 'entry' in payload ? shapesOf().meta : shapesOf().value, payload, [], found);
   return found;
 }
 
-/** Reports each event type and path once per process through the logger's `warn`. */
-export function departureReporter(log: Logger | undefined): (event: VobizEvent) => void {
+/**
+ * How many events are checked. A check walks the whole payload (about 4 µs for a batch of
+ * five messages), a cost no delivery should pay for a diagnostic at any rate: up to
+ * `burst` events are checked back to back, then `perSecond` a second on average (a token
+ * bucket). A receiver below that rate checks every event; a busy one still checks enough
+ * to find any departure that recurs, at a bounded cost.
+ */
+export const DEPARTURE_CHECKS = { burst: 1000, perSecond: 100 } as const;
+
+/**
+ * Reports each event type and path once per process through the logger's `warn`, within
+ * `DEPARTURE_CHECKS`. `now` is the caller's clock, in ms.
+ */
+export function departureReporter(log: Logger | undefined): (event: VobizEvent, now: number) => void {
   if (log === undefined) return () => undefined;
   const reported = new Set<string>();
-  return (event) => {
+  const { burst, perSecond } = DEPARTURE_CHECKS;
+  let checks: number = burst;
+  let since = Number.NEGATIVE_INFINITY;
+  return (event, now) => {
+    if (!described(event.event_type)) return;
+    // Refilled for the time since the last event; a clock stepped back refills nothing.
+    checks = Math.min(burst, checks + (Math.max(0, now - since) * perSecond) / 1000);
+    since = now;
+    if (checks < 1) return;
+    checks--;
     const departures = departuresOf(event);
     for (const { path, message } of departures) {
       const key = `${event.event_type} ${path}`;

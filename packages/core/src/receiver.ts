@@ -1,4 +1,4 @@
-import type { DedupeStore } from './dedupe';
+import type { ClaimResult, DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
 import { errorHeaders, isVobizWebhookError, VobizWebhookError, type VobizWebhookErrorCode } from './errors';
@@ -59,6 +59,12 @@ export interface Platform {
   toText(bytes: Uint8Array): string;
 }
 
+/** A delivery's bytes within the limit, and the text the caller gave when it gave text. */
+interface Body {
+  bytes: Uint8Array;
+  text: string | undefined;
+}
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const OK_BODY = '{"ok":true}';
 const DUPLICATE_BODY = '{"ok":true,"duplicate":true}';
@@ -114,8 +120,22 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
 
   const tooLarge = () => fail('payload_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
 
-  /** Steps 1–3: method, content type, and the raw bytes within the limit. */
-  async function readBody(request: ReceiveRequest): Promise<{ bytes: Uint8Array; text: string | undefined }> {
+  /** The raw bytes within the limit. */
+  const bodyOf = (raw: RawBody): Body => {
+    const bytes = platform.toBytes(raw);
+    if (bytes.byteLength > maxBodyBytes) tooLarge();
+    return { bytes, text: typeof raw === 'string' ? raw : undefined };
+  };
+  const unreadable = (error: unknown): never => {
+    if (isVobizWebhookError(error)) throw error;
+    return fail('body_unreadable', 'The request body could not be read completely; the sender retries.', error);
+  };
+
+  /**
+   * Steps 1–3: method, content type, and the raw bytes within the limit. Synchronous when
+   * the caller has the bytes already, as most frameworks do: no promise on that path.
+   */
+  function readBody(request: ReceiveRequest): Body | Promise<Body> {
     if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
       const handshake = verifyToken === undefined ? '' : " (GET only for Meta's subscription handshake)";
       fail(
@@ -129,16 +149,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     }
     const declared = getHeader(request.headers, 'content-length');
     if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
-    let raw: RawBody;
+    const { rawBody } = request;
+    if (typeof rawBody !== 'function') return bodyOf(rawBody);
+    let reading: Promise<RawBody>;
     try {
-      raw = typeof request.rawBody === 'function' ? await request.rawBody(maxBodyBytes) : request.rawBody;
+      reading = rawBody(maxBodyBytes);
     } catch (error) {
-      if (isVobizWebhookError(error)) throw error;
-      return fail('body_unreadable', 'The request body could not be read completely; the sender retries.', error);
+      return unreadable(error);
     }
-    const bytes = platform.toBytes(raw);
-    if (bytes.byteLength > maxBodyBytes) tooLarge();
-    return { bytes, text: typeof raw === 'string' ? raw : undefined };
+    return Promise.resolve(reading).then(bodyOf, unreadable);
   }
 
   /**
@@ -162,7 +181,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** No signature header this receiver accepts: `missing_signature`, naming the receiver for one it does not. */
-  async function missingSignature(headers: HeaderSource, bytes: Uint8Array, text: string | undefined): Promise<never> {
+  async function missingSignature(headers: HeaderSource, { bytes, text }: Body): Promise<never> {
     if (formats.includes(FORMATS.vobiz)) {
       await explainMismatch?.({ signature: undefined, body: text ?? bytes, bodyWasDecoded: text !== undefined });
     }
@@ -173,26 +192,36 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     return fail('missing_signature', `The ${expected} header is missing.${elsewhere.join('')}`);
   }
 
-  /** Step 4: the signature, in constant time, under any of the secrets. */
-  async function authenticate(
+  /** Step 4: the signature, in constant time, under any of the secrets. Synchronous with a synchronous verifier. */
+  function authenticate(format: WireFormat, signature: string, { bytes, text }: Body): void | Promise<void> {
+    const verified = verify(bytes, format.decodeSignature(signature));
+    if (isPromiseLike(verified))
+      return Promise.resolve(verified).then((matched) => accepted(matched, format, signature, bytes, text));
+    return accepted(verified, format, signature, bytes, text);
+  }
+
+  /** Refuses a signature that did not match, first naming the likely cause (computed only then). */
+  function accepted(
+    matched: boolean,
     format: WireFormat,
     signature: string,
     bytes: Uint8Array,
     text: string | undefined,
-  ): Promise<void> {
-    const verified = verify(bytes, format.decodeSignature(signature));
-    if (isPromiseLike(verified) ? await verified : verified) return;
-    // Development aid, computed only on failure: one warning naming the likely cause.
-    if (format === FORMATS.vobiz) {
-      await explainMismatch?.({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined });
-    }
-    fail('invalid_signature', `${format.signatureName} does not match the body for the configured ${secretName}.`);
+  ): void | Promise<void> {
+    if (matched) return;
+    const refuse = (): never =>
+      fail('invalid_signature', `${format.signatureName} does not match the body for the configured ${secretName}.`);
+    // Development aid: one warning naming the likely cause.
+    if (format !== FORMATS.vobiz || explainMismatch === undefined) return refuse();
+    return Promise.resolve(
+      explainMismatch({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined }),
+    ).then(refuse);
   }
 
   /** Step 8: the event is inside the age window. */
-  function checkAge(event: VobizEvent): void {
+  function checkAge(event: VobizEvent, now: number): void {
     if (maxEventAgeMs === false) return;
-    const age = Date.now() - Date.parse(event.occurred_at);
+    const age = now - Date.parse(event.occurred_at);
     if (age > maxEventAgeMs || age < -FUTURE_SKEW_MS) {
       fail(
         'stale_event',
@@ -219,14 +248,19 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     return fail('internal_error', 'The dedupe key is not a non-empty string; the delivery will be retried.');
   }
 
-  async function claim(store: DedupeStore, key: string, token: string) {
-    try {
-      const pending = store.claim(key, leaseMs, token);
-      return isPromiseLike(pending) ? await pending : pending;
-    } catch (cause) {
+  /** The claim on `key`; `store_unavailable` when the store fails, synchronously or not. */
+  function claim(store: DedupeStore, key: string, token: string): ClaimResult | Promise<ClaimResult> {
+    const unavailable = (cause: unknown): never => {
       log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so the sender retries.', cause);
       return fail('store_unavailable', 'The dedupe store is unavailable; retry later.', cause);
+    };
+    let pending: ClaimResult | PromiseLike<ClaimResult>;
+    try {
+      pending = store.claim(key, leaseMs, token);
+    } catch (cause) {
+      return unavailable(cause);
     }
+    return isPromiseLike(pending) ? Promise.resolve(pending).then(undefined, unavailable) : pending;
   }
 
   /**
@@ -259,20 +293,21 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
 
   /**
    * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
-   * completed, or released so a retry is handled. Resolves to whether it was a duplicate.
+   * completed, or released so a retry is handled. Whether it was a duplicate: synchronous
+   * while the store and the handlers are.
    * `tried` holds the keys already handled in this delivery: a body that repeats an item
    * runs it once, also when its first run failed and released the claim.
    */
-  async function handle(event: VobizEvent, tried?: Set<string>): Promise<boolean> {
-    reportDepartures(event);
-    checkAge(event);
+  function handle(event: VobizEvent, tried?: Set<string>): boolean | Promise<boolean> {
+    const now = Date.now();
+    reportDepartures(event, now);
+    checkAge(event, now);
     const list = handlersFor(event.event_type);
     // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
     if (list.length === 0 && queue === undefined) return false;
     if (dedupe === false) {
       const running = deliver(event, list, undefined);
-      if (running !== undefined) await running;
-      return false;
+      return running === undefined ? false : running.then(() => false);
     }
     const key = keyOf(event);
     if (tried !== undefined) {
@@ -280,32 +315,63 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       tried.add(key);
     }
     const token = tokenPrefix + ++claims;
-    const claimed = await claim(dedupe, key, token);
+    const claimed = claim(dedupe, key, token);
+    return isPromiseLike(claimed)
+      ? claimed.then((result) => deliverClaimed(event, list, dedupe, key, token, result))
+      : deliverClaimed(event, list, dedupe, key, token, claimed);
+  }
+
+  /** Steps 10–11 once claimed: the handlers or enqueue, then the claim completed, or released on failure. */
+  function deliverClaimed(
+    event: VobizEvent,
+    list: HandlerList,
+    store: DedupeStore,
+    key: string,
+    token: string,
+    claimed: ClaimResult,
+  ): boolean | Promise<boolean> {
     if (claimed === 'done') return true;
     // Not 200: the first copy may still fail, and a 200 here would lose the event.
     if (claimed === 'processing')
       fail('in_progress', 'This event is being processed by another delivery; retry later.');
-
+    let running: void | Promise<void>;
     try {
-      const running = deliver(event, list, key);
-      if (running !== undefined) await running;
+      running = deliver(event, list, key);
     } catch (error) {
-      try {
-        await dedupe.release(key, token);
-      } catch (cause) {
-        log?.error(
-          '[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.',
-          cause,
-        );
-      }
-      throw error;
+      return release(store, key, token, error);
     }
+    if (running === undefined) return complete(store, key, token);
+    return running.then(
+      () => complete(store, key, token),
+      (error: unknown) => release(store, key, token, error),
+    );
+  }
+
+  /** Gives the claim up after a failure, so the sender's retry is handled; rejects with the failure. */
+  async function release(store: DedupeStore, key: string, token: string, error: unknown): Promise<never> {
     try {
-      const completed = dedupe.complete(key, dedupeTtlMs, token);
-      if (isPromiseLike(completed)) await completed;
+      await store.release(key, token);
     } catch (cause) {
-      // The work is done: acknowledge it. A later copy is handled again once the lease expires.
+      log?.error(
+        '[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.',
+        cause,
+      );
+    }
+    throw error;
+  }
+
+  /** Marks the claim done. A store failing here is logged, and the delivery still acknowledged: the work is done. */
+  function complete(store: DedupeStore, key: string, token: string): false | Promise<false> {
+    const failed = (cause: unknown): false => {
+      // A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
+      return false;
+    };
+    try {
+      const completed = store.complete(key, dedupeTtlMs, token);
+      if (isPromiseLike(completed)) return Promise.resolve(completed).then(() => false, failed);
+    } catch (cause) {
+      return failed(cause);
     }
     return false;
   }
@@ -370,12 +436,14 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
           return answerHandshake(verifyToken, request.url);
         }
         // The order matters: nothing untrusted is parsed before the signature holds.
-        const { bytes, text } = await readBody(request);
-        const { format, signature } =
-          formatOf(request.headers) ?? (await missingSignature(request.headers, bytes, text));
-        await authenticate(format, signature, bytes, text);
-        events = format.events(text ?? platform.toText(bytes), request.headers);
-        const duplicate = events.length === 1 ? await handle(events[0] as VobizEvent) : await handleAll(events);
+        const read = readBody(request);
+        const body = isPromiseLike(read) ? await read : read;
+        const { format, signature } = formatOf(request.headers) ?? (await missingSignature(request.headers, body));
+        const authenticated = authenticate(format, signature, body);
+        if (isPromiseLike(authenticated)) await authenticated;
+        events = format.events(body.text ?? platform.toText(body.bytes), request.headers);
+        const handled = events.length === 1 ? handle(events[0] as VobizEvent) : handleAll(events);
+        const duplicate = isPromiseLike(handled) ? await handled : handled;
         return acknowledge(events, duplicate);
       } catch (error) {
         return refuse(error, events);

@@ -128,17 +128,17 @@ export function departuresOf(event: VobizEvent): Departure[] {
 export const DEPARTURE_CHECKS = { burst: 1000, perSecond: 100 } as const;
 
 /**
- * Reports each event type and path once per process through the logger's `warn`, within
- * `DEPARTURE_CHECKS`. `now` is the caller's clock, in ms.
+ * Reports each event type and path once per receiver through the logger's `warn`, within
+ * `DEPARTURE_CHECKS`. `now` is the caller's clock, in ms; the logger comes with each event
+ * (a request's own, say), and without one nothing is checked.
  */
-export function departureReporter(log: Logger | undefined): (event: VobizEvent, now: number) => void {
-  if (log === undefined) return () => undefined;
+export function departureReporter(): (event: VobizEvent, now: number, log: Logger | undefined) => void {
   const reported = new Set<string>();
   const { burst, perSecond } = DEPARTURE_CHECKS;
   let checks: number = burst;
   let since = Number.NEGATIVE_INFINITY;
-  return (event, now) => {
-    if (!described(event.event_type)) return;
+  return (event, now, log) => {
+    if (log === undefined || !described(event.event_type)) return;
     // Refilled for the time since the last event; a clock stepped back refills nothing.
     checks = Math.min(burst, checks + (Math.max(0, now - since) * perSecond) / 1000);
     since = now;

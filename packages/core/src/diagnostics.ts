@@ -199,16 +199,15 @@ const WINDOW_MS = 10_000;
 /**
  * The receiver's use of `explainSignatureMismatch`: development only (off when
  * `NODE_ENV` is `production`), and a few explanations per 10 s window, so a flood of
- * forged requests is not a flood of extra HMACs and log lines.
+ * forged requests is not a flood of extra HMACs and log lines. Nothing is computed
+ * without a logger to write to.
  */
 export function mismatchExplainer(
-  log: Logger | undefined,
   secrets: readonly string[],
-): ((mismatch: Omit<SignatureMismatch, 'secret'>) => Promise<void>) | undefined {
-  if (log === undefined) return undefined;
+): (log: Logger | undefined, mismatch: Omit<SignatureMismatch, 'secret'>) => Promise<void> {
   const limit = rateLimit(EXPLANATIONS_PER_WINDOW, WINDOW_MS);
-  return async (mismatch) => {
-    if (!signatureDiagnosticsEnabled() || !limit.take()) return;
+  return async (log, mismatch) => {
+    if (log === undefined || !signatureDiagnosticsEnabled() || !limit.take()) return;
     const held = limit.heldBack();
     const skipped =
       held > 0

@@ -92,10 +92,13 @@ export function rateLimit(perWindow: number, windowMs: number): RateLimit {
   };
 }
 
-/** A `warn` that writes at most `perWindow` lines every `windowMs`, saying how many it held back. */
-export function rateLimitedWarn(log: Logger, perWindow: number, windowMs: number): (line: string) => void {
+/**
+ * A `warn` that writes at most `perWindow` lines every `windowMs`, saying how many it held
+ * back. The logger comes with each line (a request's own, say); the limit is shared.
+ */
+export function rateLimitedWarn(perWindow: number, windowMs: number): (log: Logger, line: string) => void {
   const limit = rateLimit(perWindow, windowMs);
-  return (line) => {
+  return (log, line) => {
     if (!limit.take()) return;
     const held = limit.heldBack();
     const note = held > 0 ? ` (${held} similar lines held back: at most ${perWindow} every ${windowMs / 1000} s)` : '';

@@ -6,10 +6,10 @@ import { answerHandshake } from './formats/handshake';
 import { FORMATS, type WireFormat } from './formats/index';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
-import { rateLimitedWarn, safeText } from './log';
+import { guardedLogger, rateLimitedWarn, safeText } from './log';
 import { FUTURE_SKEW_MS, hours, type ResolvedOptions } from './options';
 import type { DecodedSignature } from './signature-format';
-import type { VobizEvent } from './types';
+import type { Logger, VobizEvent } from './types';
 
 export type RawBody = Uint8Array | string;
 
@@ -28,6 +28,11 @@ export interface ReceiveRequest {
    * unwanted request is answered without buffering its body.
    */
   rawBody: RawBody | ((limit: number) => Promise<RawBody>);
+  /**
+   * Where this request's log lines go instead of the receiver's `logger`: a framework's
+   * per-request logger, so that the lines carry its request id (Fastify's `request.log`).
+   */
+  logger?: Logger | undefined;
 }
 
 export interface ReceiveResult {
@@ -57,6 +62,13 @@ export interface Platform {
   verifier(secrets: readonly string[]): (body: Uint8Array, given: DecodedSignature) => boolean | Promise<boolean>;
   toBytes(raw: RawBody): Uint8Array;
   toText(bytes: Uint8Array): string;
+}
+
+/** A claim this receiver holds: its store, its key, and the token that owns it. */
+interface Claim {
+  store: DedupeStore;
+  key: string;
+  token: string;
 }
 
 /** A delivery's bytes within the limit, and the text the caller gave when it gave text. */
@@ -106,14 +118,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     maxEventAgeMs,
     maxBodyBytes,
     path,
-    log,
+    log: receiverLog,
     leaseMs,
     dedupeTtlMs,
   } = resolved;
   const verify = platform.verifier(secrets);
-  const explainMismatch = mismatchExplainer(log, secrets);
-  const reportDepartures = departureReporter(log);
-  const warnUnauthenticated = log === undefined ? undefined : rateLimitedWarn(log, 5, 10_000);
+  // Rate limits and once-only reports are the receiver's; the logger is each request's (`ReceiveRequest.logger`).
+  const explainMismatch = mismatchExplainer(secrets);
+  const reportDepartures = departureReporter();
+  const warnUnauthenticated = rateLimitedWarn(5, 10_000);
   // Claim tokens: unique per claim, so a late release or complete touches only its own claim.
   const tokenPrefix = `${globalThis.crypto.randomUUID()}:`;
   let claims = 0;
@@ -181,9 +194,13 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** No signature header this receiver accepts: `missing_signature`, naming the receiver for one it does not. */
-  async function missingSignature(headers: HeaderSource, { bytes, text }: Body): Promise<never> {
+  async function missingSignature(
+    headers: HeaderSource,
+    { bytes, text }: Body,
+    log: Logger | undefined,
+  ): Promise<never> {
     if (formats.includes(FORMATS.vobiz)) {
-      await explainMismatch?.({ signature: undefined, body: text ?? bytes, bodyWasDecoded: text !== undefined });
+      await explainMismatch(log, { signature: undefined, body: text ?? bytes, bodyWasDecoded: text !== undefined });
     }
     const expected = formats.map((format) => format.signatureName).join(' or ');
     const elsewhere = Object.values(FORMATS)
@@ -193,11 +210,16 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** Step 4: the signature, in constant time, under any of the secrets. Synchronous with a synchronous verifier. */
-  function authenticate(format: WireFormat, signature: string, { bytes, text }: Body): void | Promise<void> {
-    const verified = verify(bytes, format.decodeSignature(signature));
+  function authenticate(
+    format: WireFormat,
+    signature: string,
+    body: Body,
+    log: Logger | undefined,
+  ): void | Promise<void> {
+    const verified = verify(body.bytes, format.decodeSignature(signature));
     if (isPromiseLike(verified))
-      return Promise.resolve(verified).then((matched) => accepted(matched, format, signature, bytes, text));
-    return accepted(verified, format, signature, bytes, text);
+      return Promise.resolve(verified).then((matched) => accepted(matched, format, signature, body, log));
+    return accepted(verified, format, signature, body, log);
   }
 
   /** Refuses a signature that did not match, first naming the likely cause (computed only then). */
@@ -205,17 +227,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     matched: boolean,
     format: WireFormat,
     signature: string,
-    bytes: Uint8Array,
-    text: string | undefined,
+    { bytes, text }: Body,
+    log: Logger | undefined,
   ): void | Promise<void> {
     if (matched) return;
     const refuse = (): never =>
       fail('invalid_signature', `${format.signatureName} does not match the body for the configured ${secretName}.`);
     // Development aid: one warning naming the likely cause.
-    if (format !== FORMATS.vobiz || explainMismatch === undefined) return refuse();
-    return Promise.resolve(
-      explainMismatch({ signature, body: text ?? bytes, bodyWasDecoded: text !== undefined }),
-    ).then(refuse);
+    if (format !== FORMATS.vobiz || log === undefined) return refuse();
+    return explainMismatch(log, { signature, body: text ?? bytes, bodyWasDecoded: text !== undefined }).then(refuse);
   }
 
   /** Step 8: the event is inside the age window. */
@@ -232,7 +252,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** The key an event is deduped on, from the user's `dedupeKey`: a non-empty string, or the delivery fails and is retried. */
-  function keyOf(event: VobizEvent): string {
+  function keyOf(event: VobizEvent, log: Logger | undefined): string {
     let key: unknown;
     try {
       key = dedupeKey(event);
@@ -249,7 +269,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** The claim on `key`; `store_unavailable` when the store fails, synchronously or not. */
-  function claim(store: DedupeStore, key: string, token: string): ClaimResult | Promise<ClaimResult> {
+  function claim({ store, key, token }: Claim, log: Logger | undefined): ClaimResult | Promise<ClaimResult> {
     const unavailable = (cause: unknown): never => {
       log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so the sender retries.', cause);
       return fail('store_unavailable', 'The dedupe store is unavailable; retry later.', cause);
@@ -269,7 +289,12 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * sender retries. If a late enqueue still lands, the retry's enqueue finds the same job
    * (the queue's job id comes from the dedupe key), so the event is queued once.
    */
-  async function enqueue(target: NonNullable<typeof queue>, event: VobizEvent, key: string): Promise<void> {
+  async function enqueue(
+    target: NonNullable<typeof queue>,
+    event: VobizEvent,
+    key: string,
+    log: Logger | undefined,
+  ): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${target.timeoutMs} ms`)), target.timeoutMs);
@@ -288,8 +313,13 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** Step 10: the handlers, or in queue mode the enqueue. */
-  const deliver = (event: VobizEvent, list: HandlerList, key: string | undefined): void | Promise<void> =>
-    queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event));
+  const deliver = (
+    event: VobizEvent,
+    list: HandlerList,
+    key: string | undefined,
+    log: Logger | undefined,
+  ): void | Promise<void> =>
+    queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event, log), log);
 
   /**
    * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
@@ -298,37 +328,36 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * `tried` holds the keys already handled in this delivery: a body that repeats an item
    * runs it once, also when its first run failed and released the claim.
    */
-  function handle(event: VobizEvent, tried?: Set<string>): boolean | Promise<boolean> {
+  function handle(event: VobizEvent, log: Logger | undefined, tried?: Set<string>): boolean | Promise<boolean> {
     const now = Date.now();
-    reportDepartures(event, now);
+    reportDepartures(event, now, log);
     checkAge(event, now);
     const list = handlersFor(event.event_type);
     // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
     if (list.length === 0 && queue === undefined) return false;
     if (dedupe === false) {
-      const running = deliver(event, list, undefined);
+      const running = deliver(event, list, undefined, log);
       return running === undefined ? false : running.then(() => false);
     }
-    const key = keyOf(event);
+    const key = keyOf(event, log);
     if (tried !== undefined) {
       if (tried.has(key)) return true;
       tried.add(key);
     }
-    const token = tokenPrefix + ++claims;
-    const claimed = claim(dedupe, key, token);
+    const held: Claim = { store: dedupe, key, token: tokenPrefix + ++claims };
+    const claimed = claim(held, log);
     return isPromiseLike(claimed)
-      ? claimed.then((result) => deliverClaimed(event, list, dedupe, key, token, result))
-      : deliverClaimed(event, list, dedupe, key, token, claimed);
+      ? claimed.then((result) => deliverClaimed(event, list, held, result, log))
+      : deliverClaimed(event, list, held, claimed, log);
   }
 
   /** Steps 10–11 once claimed: the handlers or enqueue, then the claim completed, or released on failure. */
   function deliverClaimed(
     event: VobizEvent,
     list: HandlerList,
-    store: DedupeStore,
-    key: string,
-    token: string,
+    held: Claim,
     claimed: ClaimResult,
+    log: Logger | undefined,
   ): boolean | Promise<boolean> {
     if (claimed === 'done') return true;
     // Not 200: the first copy may still fail, and a 200 here would lose the event.
@@ -336,19 +365,19 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       fail('in_progress', 'This event is being processed by another delivery; retry later.');
     let running: void | Promise<void>;
     try {
-      running = deliver(event, list, key);
+      running = deliver(event, list, held.key, log);
     } catch (error) {
-      return release(store, key, token, error);
+      return release(held, error, log);
     }
-    if (running === undefined) return complete(store, key, token);
+    if (running === undefined) return complete(held, log);
     return running.then(
-      () => complete(store, key, token),
-      (error: unknown) => release(store, key, token, error),
+      () => complete(held, log),
+      (error: unknown) => release(held, error, log),
     );
   }
 
   /** Gives the claim up after a failure, so the sender's retry is handled; rejects with the failure. */
-  async function release(store: DedupeStore, key: string, token: string, error: unknown): Promise<never> {
+  async function release({ store, key, token }: Claim, error: unknown, log: Logger | undefined): Promise<never> {
     try {
       await store.release(key, token);
     } catch (cause) {
@@ -361,7 +390,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** Marks the claim done. A store failing here is logged, and the delivery still acknowledged: the work is done. */
-  function complete(store: DedupeStore, key: string, token: string): false | Promise<false> {
+  function complete({ store, key, token }: Claim, log: Logger | undefined): false | Promise<false> {
     const failed = (cause: unknown): false => {
       // A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
@@ -381,13 +410,13 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * and a failure does not stop the rest, so the resend Meta makes after a failure
    * finds the others done and handles only what failed. The answer is the first failure.
    */
-  async function handleAll(events: readonly VobizEvent[]): Promise<boolean> {
+  async function handleAll(events: readonly VobizEvent[], log: Logger | undefined): Promise<boolean> {
     let failure: { error: unknown } | undefined;
     let duplicates = 0;
     const tried = new Set<string>();
     for (const event of events) {
       try {
-        if (await handle(event, tried)) duplicates++;
+        if (await handle(event, log, tried)) duplicates++;
       } catch (error) {
         failure ??= { error };
       }
@@ -404,13 +433,14 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     events,
   });
 
-  function refuse(thrown: unknown, events: readonly VobizEvent[] | undefined): ReceiveResult {
+  function refuse(thrown: unknown, events: readonly VobizEvent[] | undefined, log: Logger | undefined): ReceiveResult {
     let error: VobizWebhookError;
     if (isVobizWebhookError(thrown)) {
       error = thrown;
       const line = `[vobiz-webhooks] ${error.status} ${error.code}: ${error.message}`;
-      if (UNAUTHENTICATED.has(error.code)) warnUnauthenticated?.(line);
-      else if (error.status < 500) log?.warn(line);
+      if (UNAUTHENTICATED.has(error.code)) {
+        if (log !== undefined) warnUnauthenticated(log, line);
+      } else if (error.status < 500) log?.warn(line);
     } else {
       log?.error('[vobiz-webhooks] unexpected error; answering 500 so the sender retries.', thrown);
       error = new VobizWebhookError('internal_error', 'The delivery could not be processed; it will be retried.', {
@@ -431,6 +461,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     },
     async receive(request) {
       let events: VobizEvent[] | undefined;
+      const log = request.logger === undefined ? receiverLog : guardedLogger(request.logger);
       try {
         if (verifyToken !== undefined && request.method?.toUpperCase() === 'GET') {
           return answerHandshake(verifyToken, request.url);
@@ -438,15 +469,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
         // The order matters: nothing untrusted is parsed before the signature holds.
         const read = readBody(request);
         const body = isPromiseLike(read) ? await read : read;
-        const { format, signature } = formatOf(request.headers) ?? (await missingSignature(request.headers, body));
-        const authenticated = authenticate(format, signature, body);
+        const { format, signature } = formatOf(request.headers) ?? (await missingSignature(request.headers, body, log));
+        const authenticated = authenticate(format, signature, body, log);
         if (isPromiseLike(authenticated)) await authenticated;
         events = format.events(body.text ?? platform.toText(body.bytes), request.headers);
-        const handled = events.length === 1 ? handle(events[0] as VobizEvent) : handleAll(events);
+        const handled = events.length === 1 ? handle(events[0] as VobizEvent, log) : handleAll(events, log);
         const duplicate = isPromiseLike(handled) ? await handled : handled;
         return acknowledge(events, duplicate);
       } catch (error) {
-        return refuse(error, events);
+        return refuse(error, events, log);
       }
     },
   };

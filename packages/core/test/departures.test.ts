@@ -14,10 +14,9 @@ const conforming = (id: string): VobizEvent => createTestEvent('message.inbound'
 
 function recorded() {
   const warnings: string[] = [];
-  const report = departureReporter({
-    warn: (message: unknown) => void warnings.push(String(message)),
-    error: () => undefined,
-  });
+  const logger = { warn: (message: unknown) => void warnings.push(String(message)), error: () => undefined };
+  const reporter = departureReporter();
+  const report = (event: VobizEvent, now: number) => reporter(event, now, logger);
   return { warnings, report };
 }
 
@@ -63,7 +62,7 @@ describe('departureReporter', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it('does nothing without a logger', () => {
-    expect(departureReporter(undefined)(departing('a'), T)).toBeUndefined();
+  it('checks nothing without a logger', () => {
+    expect(departureReporter()(departing('a'), T, undefined)).toBeUndefined();
   });
 });

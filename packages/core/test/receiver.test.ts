@@ -219,6 +219,54 @@ describe('createReceiver', () => {
     }
   });
 
+  it("a request's own logger takes its lines instead of the receiver's, with the rate limits still the receiver's", async () => {
+    const receiverLines: string[] = [];
+    const boom = new Error('handler exploded');
+    const receiver = receiverWith({
+      logger: {
+        warn: (line) => void receiverLines.push(String(line)),
+        error: (line) => void receiverLines.push(String(line)),
+      },
+      on: { 'message.inbound': () => Promise.reject(boom) },
+    });
+    const requestLogger = () => {
+      const lines: [string, unknown][] = [];
+      return {
+        lines,
+        logger: {
+          warn: (line: unknown) => void lines.push([String(line), undefined]),
+          error: (line: unknown, cause?: unknown) => void lines.push([String(line), cause]),
+        },
+      };
+    };
+    const failing = requestLogger();
+    expect((await receiver.receive({ ...signed(), logger: failing.logger })).status).toBe(500);
+    expect(failing.lines).toContainEqual([expect.stringContaining('handler for message.inbound failed'), boom]);
+    const refused = requestLogger();
+    await receiver.receive({ ...signed(), headers: { 'content-type': 'text/plain' }, logger: refused.logger });
+    expect(refused.lines).toEqual([[expect.stringContaining('415 unsupported_media_type'), undefined]]);
+    expect(receiverLines).toEqual([]);
+    // Unauthenticated refusals: at most five lines per 10 s across requests, whichever logger each has
+    // (the 415 above was the first of the five).
+    const unsigned = Array.from({ length: 8 }, requestLogger);
+    for (const { logger } of unsigned) await receiver.receive({ ...signed(), headers: {}, logger });
+    const refusals = unsigned.flatMap(({ lines }) => lines.filter(([line]) => line.includes('401 missing_signature')));
+    expect(refusals).toHaveLength(4);
+    // A logger that throws loses its line, not the answer.
+    const throwing = {
+      warn: () => {
+        throw new Error('sink down');
+      },
+      error: () => {
+        throw new Error('sink down');
+      },
+    };
+    expect((await receiver.receive({ ...signed(), logger: throwing })).status).toBe(500);
+    // Without one, the receiver's logger.
+    await receiver.receive(signed());
+    expect(receiverLines).toContainEqual(expect.stringContaining('handler for message.inbound failed'));
+  });
+
   it.each(['constructor', 'valueOf', 'toString', '__defineGetter__', 'hasOwnProperty'])(
     "an event type named like an Object.prototype member ('%s') finds no handler but '*'",
     async (eventType) => {

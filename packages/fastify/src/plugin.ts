@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   FastifyBaseLogger,
   FastifyError,
@@ -31,14 +30,14 @@ export type MetaFastifyOptions = MetaWebhookOptions & {
   path?: string;
 };
 
-/** The request being answered, so that Fastify's log lines carry its reqId, at the route's logLevel. */
-const requestLog = new AsyncLocalStorage<FastifyBaseLogger>();
-
 /** Core calls `error(message, cause)`; pino takes the object first, and would drop the cause. */
-const pinoStyle = (logger: () => FastifyBaseLogger): Logger => {
-  const write = (level: 'warn' | 'error') => (message: unknown, cause?: unknown) =>
-    cause === undefined ? logger()[level](String(message)) : logger()[level]({ err: cause }, String(message));
-  return { warn: write('warn'), error: write('error') };
+const pinoStyle = (logger: FastifyBaseLogger): Logger => {
+  const write = (level: 'warn' | 'error', message: unknown, cause: unknown) =>
+    cause === undefined ? logger[level](String(message)) : logger[level]({ err: cause }, String(message));
+  return {
+    warn: (message, cause) => write('warn', message, cause),
+    error: (message, cause) => write('error', message, cause),
+  };
 };
 
 /** The parser's failures, as the receiver's refusals; any other error belongs to the app's error handler. */
@@ -63,9 +62,7 @@ async function mount<Options extends CommonOptions>(
   const own = options.logger === fastify.log ? undefined : options.logger;
   const pino = own === undefined || (own !== false && Symbol.for('pino.serializers') in own);
   const viaRequest = own === undefined;
-  const logger = pino
-    ? pinoStyle(viaRequest ? () => requestLog.getStore() ?? fastify.log : () => own as FastifyBaseLogger)
-    : own;
+  const logger = pino ? pinoStyle(viaRequest ? fastify.log : (own as FastifyBaseLogger)) : own;
   const receiver = createReceiverFor({ ...options, maxBodyBytes, logger });
 
   // This context only (the plugin is not fastify-plugin'd open): the app's other routes keep their JSON parsing.
@@ -83,14 +80,12 @@ async function mount<Options extends CommonOptions>(
     // `url` (with its query) is read only by Meta's GET handshake.
     const { body, method, url, headers, log } = request;
     const rawBody = refusal ? () => Promise.reject(refusal) : body instanceof Uint8Array ? body : new Uint8Array();
-    const input = { method, url, headers, rawBody };
-    // The AsyncLocalStorage carries the request's logger to the receiver's lines, and costs every promise of the
-    // process a hook once used (bench/RESULTS.md, configs 9 and 9h). With Fastify's logging off, `request.log` is
-    // the app's logger itself (Fastify skips the child logger then), so there is nothing to carry.
-    const received =
-      viaRequest && log !== fastify.log ? requestLog.run(log, () => receiver.receive(input)) : receiver.receive(input);
+    // The request's own logger, so the receiver's lines carry its reqId at the route's logLevel. With Fastify's
+    // logging off, `request.log` is the app's logger itself (Fastify makes no child logger then): nothing to add.
+    const requestLogger = viaRequest && log !== fastify.log ? pinoStyle(log) : undefined;
+    const input = { method, url, headers, rawBody, logger: requestLogger };
     // Resolving to undefined, not to `reply`: a reply is a thenable, and Fastify would wait on it once more.
-    return received.then((result) => {
+    return receiver.receive(input).then((result) => {
       reply.code(result.status).headers(result.headers).send(result.body);
     });
   };

@@ -40,12 +40,18 @@ const pinoStyle = (logger: FastifyBaseLogger): Logger => {
   };
 };
 
-/** The parser's failures, as the receiver's refusals; any other error belongs to the app's error handler. */
+/**
+ * Fastify's refusals of a body before the route's handler, as the receiver's; any other error
+ * belongs to the app's error handler. Fastify also refuses a QUERY without a Content-Type: the
+ * receiver answers that method 405 before it asks for the body.
+ */
 function refusalFor(error: FastifyError, limit: number): VobizWebhookError | undefined {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new VobizWebhookError('payload_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
   }
-  if (error.code?.startsWith('FST_ERR_CTP_') !== true) return undefined;
+  if (error.code?.startsWith('FST_ERR_CTP_') !== true && error.code !== 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE') {
+    return undefined;
+  }
   const message = 'The request body could not be read completely; the sender retries.';
   return new VobizWebhookError('body_unreadable', message, { cause: error });
 }
@@ -97,9 +103,10 @@ async function mount<Options extends CommonOptions>(
     return answer(request, reply, refusal);
   });
 
-  // Every method: the receiver answers the others with 405 and its `Allow` (`POST`; for Meta `GET, POST`).
+  // Every method the app takes (TRACE and QUERY included, and any added with addHttpMethod before this
+  // plugin): the receiver answers all but its own with 405 and its `Allow` (`POST`; for Meta `GET, POST`).
   fastify.route({
-    method: ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+    method: fastify.supportedMethods,
     url: receiver.path,
     bodyLimit: maxBodyBytes,
     exposeHeadRoute: false,

@@ -43,6 +43,27 @@ describe('answers come from the receiver, not from Fastify', () => {
     }
   });
 
+  it('every other method the app takes gets the same 405: TRACE, QUERY (with or without a Content-Type) and methods added with addHttpMethod', async () => {
+    const app = Fastify({ logger: false });
+    app.addHttpMethod('PROPFIND');
+    await app.register(vobizWebhook, { secret: SECRET, logger: false, on: {} });
+    const served = await serve(app);
+    try {
+      const others = app.supportedMethods.filter((method) => !['POST', 'HEAD'].includes(method));
+      expect(others).toEqual(expect.arrayContaining(['TRACE', 'QUERY', 'PROPFIND', 'DELETE', 'PATCH', 'PUT']));
+      for (const method of others) {
+        for (const answer of [await inject(app, { method }), await overHttp(served.origin, { method })]) {
+          expectRefusal(answer, 405, 'method_not_allowed');
+          expect(answer.headers.allow).toBe('POST');
+        }
+      }
+      const query = await inject(app, { method: 'QUERY', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expectRefusal(query, 405, 'method_not_allowed');
+    } finally {
+      await served.close();
+    }
+  });
+
   it('a handler that throws answers 500 handler_failed in our shape, not through any error handler', async () => {
     const { lines, logger } = capturedLogger();
     const app = Fastify({ logger });

@@ -59,10 +59,19 @@ export class VobizWebhookError extends Error {
   }
 }
 
-/** True for a `VobizWebhookError` from any copy of the package (ESM or CJS build). */
-export const isVobizWebhookError = (error: unknown): error is VobizWebhookError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as Record<symbol, unknown>)[BRAND] === true &&
-  typeof (error as { code?: unknown }).code === 'string' &&
-  Object.hasOwn(errorStatus, (error as { code: string }).code);
+/**
+ * True for a `VobizWebhookError` from any copy of the package (ESM or CJS build). Never
+ * throws: whatever a handler threw is asked, and a Proxy can throw on every property read.
+ */
+export const isVobizWebhookError = (error: unknown): error is VobizWebhookError => {
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (
+      (error as Record<symbol, unknown>)[BRAND] === true &&
+      typeof (error as { code?: unknown }).code === 'string' &&
+      Object.hasOwn(errorStatus, (error as { code: string }).code)
+    );
+  } catch {
+    return false;
+  }
+};

@@ -76,11 +76,14 @@ export function runHandlers(event: VobizEvent, list: HandlerList, log: Logger | 
       if (rejected) failed(rejected.reason);
     });
   }
-  let returned: unknown;
+  let running: PromiseLike<unknown> | undefined;
   try {
-    returned = (list[0] as RoutedHandler).handler(event);
+    const returned: unknown = (list[0] as RoutedHandler).handler(event);
+    // Reading `then` runs the handler's code too (a getter, a Proxy): a throw there is its failure.
+    if (isPromiseLike(returned)) running = returned;
   } catch (reason) {
     failed(reason);
   }
-  if (isPromiseLike(returned)) return Promise.resolve(returned).then(() => undefined, failed);
+  // Promise.resolve reads `then` once more; a throw then rejects, and is the handler's failure as well.
+  if (running !== undefined) return Promise.resolve(running).then(() => undefined, failed);
 }

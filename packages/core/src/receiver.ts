@@ -275,12 +275,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       return fail('store_unavailable', 'The dedupe store is unavailable; retry later.', cause);
     };
     let pending: ClaimResult | PromiseLike<ClaimResult>;
+    let promised: boolean;
     try {
       pending = store.claim(key, leaseMs, token);
+      // A store's own code too, when its result is a thenable with a getter.
+      promised = isPromiseLike(pending);
     } catch (cause) {
       return unavailable(cause);
     }
-    return isPromiseLike(pending) ? Promise.resolve(pending).then(undefined, unavailable) : pending;
+    return promised ? Promise.resolve(pending).then(undefined, unavailable) : (pending as ClaimResult);
   }
 
   /**

@@ -61,6 +61,69 @@ describe('createReceiver', () => {
     expect(result.event?.event_id).toBe(event.event_id);
   });
 
+  it('a handler failing through what it returns or throws, however hostile, answers 500 handler_failed, and its retry is handled', async () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    // Throws on every read, `then` and the error brand included.
+    const hostile = () =>
+      new Proxy({}, { get: trap, has: trap, getPrototypeOf: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });
+    const failures: Record<string, () => unknown> = {
+      'returns a value whose then getter throws': () => ({
+        get then() {
+          throw new Error('then getter');
+        },
+      }),
+      'returns a value whose then getter throws a hostile value': () => ({
+        get then() {
+          throw hostile();
+        },
+      }),
+      'returns a Proxy that throws on every read': () => hostile(),
+      'throws a Proxy that throws on every read': () => {
+        throw hostile();
+      },
+      'rejects with a Proxy that throws on every read': () => Promise.reject(hostile()),
+    };
+    const errors: unknown[][] = [];
+    const logger = { warn: () => undefined, error: (...args: unknown[]) => errors.push(args) };
+    for (const [name, fail] of Object.entries(failures)) {
+      for (const count of [1, 2]) {
+        let calls = 0;
+        const handler = () => (++calls === 1 ? fail() : undefined);
+        // Two: the event's own handler and the catch-all run together.
+        const on = count === 1 ? { 'message.inbound': handler } : { 'message.inbound': handler, '*': () => undefined };
+        const receiver = createReceiver({ secret: SECRET, logger, on });
+        const delivery = signed();
+        const first = await receiver.receive(delivery);
+        expect({ name, count, status: first.status, code: first.error?.code }).toEqual({
+          name,
+          count,
+          status: 500,
+          code: 'handler_failed',
+        });
+        // The claim was released: the sender's retry runs the handler again, and succeeds.
+        expect((await receiver.receive(delivery)).status).toBe(200);
+        expect(calls).toBe(2);
+      }
+    }
+    expect(errors.length).toBe(Object.keys(failures).length * 2);
+  });
+
+  it('a store whose claim result throws on reading its then is unavailable: 503 store_unavailable', async () => {
+    const store: DedupeStore = {
+      ...memoryDedupeStore(),
+      claim: () =>
+        ({
+          get then() {
+            throw new Error('store bug');
+          },
+        }) as unknown as 'claimed',
+    };
+    const result = await receiverWith({ dedupe: store }).receive(signed());
+    expect([result.status, result.error?.code]).toEqual([503, 'store_unavailable']);
+  });
+
   it('accepts Web Headers, a Node-style record with mixed-case names, and bytes or a string body', async () => {
     const { body, headers } = signedRequest(createTestEvent('call.connect'), SECRET);
     const receiver = receiverWith({ dedupe: false });

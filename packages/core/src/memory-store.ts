@@ -1,4 +1,6 @@
 import type { ClaimResult, DedupeStore } from './dedupe';
+import { guardedLogger } from './log';
+import type { Logger } from './types';
 
 export interface MemoryDedupeStoreOptions {
   /**
@@ -15,6 +17,13 @@ export interface MemoryDedupeStoreOptions {
    * marker lasts the ttl it was completed with.
    */
   ttlMs?: number;
+  /**
+   * Where the store warns that it is full enough to forget done markers before they expire:
+   * a replay of such an event inside the accepted window would be handled again. The first
+   * time, then at most once an hour, with the count so far. Default `console`, `false` for
+   * none; the receiver's own default store warns through the receiver's `logger`.
+   */
+  logger?: Logger | false;
 }
 
 export interface MemoryDedupeStore extends DedupeStore {
@@ -34,6 +43,9 @@ interface Lease {
  */
 const LIVE_CLAIMS_PASSED_PER_OPERATION = 8;
 
+/** The least time between two warnings that done markers are forgotten early. */
+const FORGOTTEN_WARNING_INTERVAL_MS = 60 * 60 * 1000;
+
 const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
 function checkString(where: string, name: 'key' | 'token', value: unknown): void {
@@ -52,7 +64,11 @@ function checkDuration(where: string, name: string, value: unknown): void {
  * Dedupe for a single process. Operations are synchronous, hence atomic in Node.
  * With more than one instance use a shared store (`@vobiz-webhooks/redis`).
  */
-export function memoryDedupeStore({ maxEntries = 100_000, ttlMs }: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
+export function memoryDedupeStore({
+  maxEntries = 100_000,
+  ttlMs,
+  logger,
+}: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new TypeError(`memoryDedupeStore: maxEntries must be a positive integer, got ${String(maxEntries)}`);
   }
@@ -76,6 +92,21 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs }: MemoryDedupeS
   // too: a second lookup per eviction cost more than the pair it allocates (callgrind).
   let oldest: Iterator<[string, number | Lease]> | undefined;
 
+  const log = guardedLogger(logger);
+  let forgotten = 0;
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  /** A done marker dropped before it expired: counted, and said at most once an hour. */
+  const forgetEarly = (now: number): void => {
+    forgotten++;
+    if (log === undefined || now - warnedAt < FORGOTTEN_WARNING_INTERVAL_MS) return;
+    warnedAt = now;
+    log.warn(
+      `[vobiz-webhooks] memoryDedupeStore is full (maxEntries ${maxEntries}) and forgets handled events before ` +
+        `their dedupe TTL ends (${forgotten} so far): a replay of one inside the accepted window would be handled ` +
+        'again. Raise maxEntries, or use a shared store (redisDedupeStore from @vobiz-webhooks/redis).',
+    );
+  };
+
   /** Forgets finished entries, oldest first, until the store is within `maxEntries`. */
   const evict = (now: number): void => {
     let passes = Math.min(LIVE_CLAIMS_PASSED_PER_OPERATION, entries.size);
@@ -88,6 +119,7 @@ export function memoryDedupeStore({ maxEntries = 100_000, ttlMs }: MemoryDedupeS
       const [key, entry] = next.value;
       if (typeof entry === 'number' || entry.expiresAt <= now) {
         entries.delete(key);
+        if (typeof entry === 'number' && entry > now) forgetEarly(now);
       } else {
         // Its copies must keep answering 'processing'. Behind every other entry, it is
         // looked at again only once they have all had their turn.

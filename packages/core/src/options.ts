@@ -177,7 +177,8 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
         `handled twice. Leave dedupeTtlMs unset, or set it to at least ${window}, or lower maxEventAgeMs.`,
     );
   }
-  const dedupe = store ?? memoryDedupeStore();
+  const log = guardedLogger(logger);
+  const dedupe = store ?? memoryDedupeStore({ logger: log ?? false });
   if (dedupe !== false && dedupe.maxTtlMs !== undefined && dedupe.maxTtlMs < dedupeTtlMs) {
     throw new TypeError(
       `vobiz-webhooks: the dedupe store keeps a handled event for at most ${hours(dedupe.maxTtlMs)}, shorter than ` +
@@ -202,7 +203,7 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
     maxEventAgeMs,
     maxBodyBytes,
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
-    log: guardedLogger(logger),
+    log,
     leaseMs,
     dedupeTtlMs,
   };

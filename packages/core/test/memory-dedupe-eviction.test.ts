@@ -74,7 +74,7 @@ describe('memoryDedupeStore eviction', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { minLength: 1, maxLength: 400 }), (maxEntries, ops) => {
         // Leases and TTLs far beyond the test's duration: only eviction removes entries.
-        const store = memoryDedupeStore({ maxEntries });
+        const store = memoryDedupeStore({ maxEntries, logger: false });
         const reference = referenceStore(maxEntries);
         for (const { kind, key, copy } of ops) {
           const [name, token] = [`e${key}`, `copy-${copy}`];
@@ -98,7 +98,7 @@ describe('memoryDedupeStore eviction', () => {
   });
 
   it('keeps evicting in claim order across many table rehashes', () => {
-    const store = memoryDedupeStore({ maxEntries: 1_000 });
+    const store = memoryDedupeStore({ maxEntries: 1_000, logger: false });
     for (let i = 0; i < 50_000; i++) {
       store.claim(`k${i}`, 3_600_000, `t${i}`);
       store.complete(`k${i}`, 3_600_000, `t${i}`);
@@ -111,7 +111,7 @@ describe('memoryDedupeStore eviction', () => {
   });
 
   it('keeps a live claim across many table rehashes while done markers come and go around it', () => {
-    const store = memoryDedupeStore({ maxEntries: 1_000 });
+    const store = memoryDedupeStore({ maxEntries: 1_000, logger: false });
     store.claim('slow', 3_600_000, 'slow');
     for (let i = 0; i < 50_000; i++) {
       store.claim(`k${i}`, 3_600_000, `t${i}`);

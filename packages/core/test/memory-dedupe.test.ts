@@ -1,4 +1,5 @@
-import { memoryDedupeStore } from '@vobiz-webhooks/core';
+import { createReceiver, memoryDedupeStore } from '@vobiz-webhooks/core';
+import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // The in-memory store's own guarantees; the DedupeStore contract shared with the Redis
 // store runs in dedupe-contract.test.ts.
@@ -6,6 +7,7 @@ import { memoryDedupeStore } from '@vobiz-webhooks/core';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+const SECRET = 'whsec_memory_store_4c1a';
 
 // Each claim under its own token, as the receiver makes them.
 let tokens = 0;
@@ -119,7 +121,7 @@ describe('memoryDedupeStore', () => {
 
   it('never holds more than maxEntries entries when claims finish, forgetting the oldest first', () => {
     jest.useFakeTimers({ now: new Date('2026-03-25T10:00:00Z') });
-    const store = memoryDedupeStore({ maxEntries: 100 });
+    const store = memoryDedupeStore({ maxEntries: 100, logger: false });
     for (let i = 0; i < 1_000; i++) {
       const mine = token();
       // Half complete; the other half crash, their 1 s lease running out 100 deliveries later.
@@ -136,7 +138,7 @@ describe('memoryDedupeStore', () => {
   });
 
   it('forgets the oldest finished entry first; complete() marks in place, and re-adds a key already forgotten', () => {
-    const store = memoryDedupeStore({ maxEntries: 3 });
+    const store = memoryDedupeStore({ maxEntries: 3, logger: false });
     const [a, b, c, d] = [token(), token(), token(), token()];
     store.claim('a', MINUTE, a);
     store.claim('b', MINUTE, b);
@@ -155,7 +157,7 @@ describe('memoryDedupeStore', () => {
   });
 
   it('never forgets a live claim: a retry of it still gets processing after maxEntries other deliveries', () => {
-    const store = memoryDedupeStore({ maxEntries: 100 });
+    const store = memoryDedupeStore({ maxEntries: 100, logger: false });
     const slow = token();
     expect(store.claim('slow', MINUTE, slow)).toBe('claimed');
     for (let i = 0; i < 100; i++) {
@@ -174,7 +176,7 @@ describe('memoryDedupeStore', () => {
   });
 
   it('a live claim eviction passed over is forgotten in its turn once it finishes, not kept for ever', () => {
-    const store = memoryDedupeStore({ maxEntries: 3 });
+    const store = memoryDedupeStore({ maxEntries: 3, logger: false });
     const slow = token();
     const deliver = (key: string) => {
       const mine = token();
@@ -193,7 +195,7 @@ describe('memoryDedupeStore', () => {
 
   it('forgets an expired lease before a live claim, even a live claim taken earlier', () => {
     jest.useFakeTimers({ now: new Date('2026-03-25T10:00:00Z') });
-    const store = memoryDedupeStore({ maxEntries: 2 });
+    const store = memoryDedupeStore({ maxEntries: 2, logger: false });
     expect(store.claim('live', MINUTE, token())).toBe('claimed');
     expect(store.claim('crashed', 1_000, token())).toBe('claimed');
     jest.advanceTimersByTime(1_001);
@@ -204,7 +206,7 @@ describe('memoryDedupeStore', () => {
   });
 
   it('grows past maxEntries while every entry is a live claim, and is back within bounds once they finish', () => {
-    const store = memoryDedupeStore({ maxEntries: 3 });
+    const store = memoryDedupeStore({ maxEntries: 3, logger: false });
     const held = Array.from({ length: 5 }, (_, i) => [`k${i}`, token()] as const);
     for (const [key, mine] of held) expect(store.claim(key, MINUTE, mine)).toBe('claimed');
     expect(store.size).toBe(5);
@@ -223,13 +225,64 @@ describe('memoryDedupeStore', () => {
   });
 
   it('a store overfull with live claims still takes new ones, and releases bring it back within bounds', () => {
-    const store = memoryDedupeStore({ maxEntries: 10 });
+    const store = memoryDedupeStore({ maxEntries: 10, logger: false });
     const held = Array.from({ length: 1_000 }, (_, i) => [`k${i}`, token()] as const);
     for (const [key, mine] of held) expect(store.claim(key, MINUTE, mine)).toBe('claimed');
     expect(store.size).toBe(1_000);
     for (const [key, mine] of held) store.release(key, mine);
     expect(store.size).toBe(0);
   });
+
+  it('warns when it is full enough to forget done markers before they expire: the first time, then at most once an hour', () => {
+    jest.useFakeTimers({ now: new Date('2026-03-25T10:00:00Z') });
+    const lines: string[] = [];
+    const store = memoryDedupeStore({
+      maxEntries: 2,
+      logger: { warn: (line) => lines.push(String(line)), error() {} },
+    });
+    const handle = (key: string, ttl = DAY) => {
+      const mine = token();
+      store.claim(key, MINUTE, mine);
+      store.complete(key, ttl, mine);
+    };
+    // Markers that expired first are forgotten in silence.
+    handle('short-1', 1_000);
+    handle('short-2', 1_000);
+    jest.advanceTimersByTime(1_001);
+    handle('e1');
+    handle('e2');
+    expect(lines).toEqual([]);
+    // A third inside their day forgets e1 early: a replay of it would be handled again.
+    handle('e3');
+    expect(store.claim('e1', MINUTE, token())).toBe('claimed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /memoryDedupeStore is full \(maxEntries 2\).*\(1 so far\).*handled again.*Raise maxEntries.*redisDedupeStore/,
+    );
+    for (let i = 0; i < 10; i++) handle(`more-${i}`);
+    expect(lines).toHaveLength(1);
+    jest.advanceTimersByTime(HOUR);
+    handle('later');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/\(13 so far\)/);
+  });
+
+  it("a receiver's default store warns through the receiver's logger", async () => {
+    const lines: string[] = [];
+    let key = 0;
+    const receiver = createReceiver({
+      secret: SECRET,
+      on: { '*': () => undefined },
+      // The same signed delivery under a new key each time: 100,001 events through the default store.
+      dedupeKey: () => `event-${++key}`,
+      logger: { warn: (line) => lines.push(String(line)), error() {} },
+    });
+    const { body, headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
+    for (let i = 0; i < 100_000; i++) await receiver.receive({ method: 'POST', headers, rawBody: body });
+    expect(lines).toEqual([]);
+    expect((await receiver.receive({ method: 'POST', headers, rawBody: body })).status).toBe(200);
+    expect(lines).toEqual([expect.stringMatching(/memoryDedupeStore is full \(maxEntries 100000\)/)]);
+  }, 60_000);
 
   it('rejects a nonsensical configuration', () => {
     expect(() => memoryDedupeStore({ maxEntries: 0 })).toThrow(/maxEntries/);

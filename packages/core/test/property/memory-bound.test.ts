@@ -19,7 +19,11 @@ function deliveryFor(eventId: string) {
 }
 
 test('20,000 unique events keep the store at maxEntries; recent copies stay duplicates, evicted ones are handled again', async () => {
-  const store = memoryDedupeStore({ maxEntries: MAX_ENTRIES });
+  const warnings: string[] = [];
+  const store = memoryDedupeStore({
+    maxEntries: MAX_ENTRIES,
+    logger: { warn: (line) => warnings.push(String(line)), error() {} },
+  });
   const handled: string[] = [];
   const receiver = createReceiver({
     secret: SECRET,
@@ -48,10 +52,12 @@ test('20,000 unique events keep the store at maxEntries; recent copies stay dupl
   expect(evicted.body).toBe('{"ok":true}');
   expect(handled.filter((id) => id === 'evt-0')).toHaveLength(2);
   expect(store.size).toBe(MAX_ENTRIES);
+  // Said once, when it first forgot an event inside its window.
+  expect(warnings).toEqual([expect.stringMatching(/memoryDedupeStore is full .*\(1 so far\)/)]);
 });
 
 test('refused deliveries (forged, malformed, stale) never take a place in the store', async () => {
-  const store = memoryDedupeStore({ maxEntries: MAX_ENTRIES });
+  const store = memoryDedupeStore({ maxEntries: MAX_ENTRIES, logger: false });
   const receiver = createReceiver({ secret: SECRET, dedupe: store, logger: false, on: { '*': () => undefined } });
   for (let i = 0; i < 2_000; i++) {
     const { headers, rawBody } = deliveryFor(`forged-${i}`);
@@ -76,7 +82,7 @@ test('refused deliveries (forged, malformed, stale) never take a place in the st
 });
 
 test('deliveries in flight beyond maxEntries keep their claims; copies wait; the store shrinks back after', async () => {
-  const store = memoryDedupeStore({ maxEntries: 50 });
+  const store = memoryDedupeStore({ maxEntries: 50, logger: false });
   const started: string[] = [];
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));

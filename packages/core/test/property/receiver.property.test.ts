@@ -195,7 +195,7 @@ describe('createReceiver under hostile deliveries', () => {
   });
 
   test('signed deliveries of every kind with a fresh event id are handled exactly once, copies are duplicates', async () => {
-    const store = memoryDedupeStore({ maxEntries: 50 });
+    const store = memoryDedupeStore({ maxEntries: 50, logger: false });
     const handled: string[] = [];
     const receiver = createReceiver({
       secret: FUZZ_SECRET,

@@ -127,6 +127,9 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   const explainMismatch = mismatchExplainer(secrets);
   const reportDepartures = departureReporter();
   const warnUnauthenticated = rateLimitedWarn(5, 10_000);
+  // Signed refusals (stale, malformed, in progress) come from the sender or a replay of what it
+  // signed: a wider budget, since each is worth reading, but a replayed body cannot flood the log.
+  const warnRefused = rateLimitedWarn(20, 10_000);
   // Claim tokens: unique per claim, so a late release or complete touches only its own claim.
   const tokenPrefix = `${globalThis.crypto.randomUUID()}:`;
   let claims = 0;
@@ -441,9 +444,9 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     if (isVobizWebhookError(thrown)) {
       error = thrown;
       const line = `[vobiz-webhooks] ${error.status} ${error.code}: ${error.message}`;
-      if (UNAUTHENTICATED.has(error.code)) {
-        if (log !== undefined) warnUnauthenticated(log, line);
-      } else if (error.status < 500) log?.warn(line);
+      if (log !== undefined && error.status < 500) {
+        (UNAUTHENTICATED.has(error.code) ? warnUnauthenticated : warnRefused)(log, line);
+      }
     } else {
       log?.error('[vobiz-webhooks] unexpected error; answering 500 so the sender retries.', thrown);
       error = new VobizWebhookError('internal_error', 'The delivery could not be processed; it will be retried.', {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReceiver, explainSignatureMismatch, signPayload, type VobizWebhookOptions } from '@vobiz-webhooks/core';
-import { createTestEvent } from '@vobiz-webhooks/core/testing';
+import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 const SECRET = 'whsec_diagnostics_test_secret';
 const event = createTestEvent('message.inbound', { event_id: 'diag-1' });
@@ -201,6 +201,36 @@ describe('signature-mismatch diagnostics under a flood', () => {
       const refusals = warnings.filter((line) => line.includes('401 invalid_signature'));
       expect(refusals).toHaveLength(6);
       expect(refusals[5]).toContain('4 similar lines held back');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('signed refusals under a replay flood', () => {
+  it('logs at most 20 stale_event refusals every 10 s per receiver, and counts the rest', async () => {
+    jest.useFakeTimers({
+      now: new Date('2026-03-25T10:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
+    try {
+      const warnings: string[] = [];
+      const receiver = createReceiver({
+        secret: SECRET,
+        on: { '*': () => undefined },
+        logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
+      });
+      // A captured delivery, signed and three days old, replayed over and over.
+      const old = signedRequest(createTestEvent('message.inbound', { occurred_at: '2026-03-22T10:00:00Z' }), SECRET);
+      const replay = () => receiver.receive({ method: 'POST', headers: old.headers, rawBody: old.body });
+      for (let i = 0; i < 1_000; i++) expect((await replay()).error?.code).toBe('stale_event');
+      expect(warnings.filter((line) => line.includes('400 stale_event'))).toHaveLength(20);
+
+      jest.setSystemTime(Date.now() + 10_001);
+      expect((await replay()).error?.code).toBe('stale_event');
+      const refusals = warnings.filter((line) => line.includes('400 stale_event'));
+      expect(refusals).toHaveLength(21);
+      expect(refusals[20]).toContain('980 similar lines held back');
     } finally {
       jest.useRealTimers();
     }

@@ -22,10 +22,27 @@ const FIXES = [
     // time. Type-only again, as the source says (every star re-export of a workspace
     // package in these sources is one).
     files: /\.d\.c?ts$/,
-    pattern: /^export \* from ('@vobiz-webhooks\/[\w/-]+');$/gm,
+    pattern: /^export \* from (['"]@vobiz-webhooks\/[\w/-]+['"]);$/gm,
     replacement: 'export type * from $1;',
   },
 ];
+
+/** A star re-export of a workspace package that would be read as one of values. */
+const VALUE_STAR_EXPORT = /^\s*export\s*\*\s*from\s*['"]@vobiz-webhooks\//m;
+
+/** Fails the build when a package's sources re-export values by star: the rewrite above would hide them. */
+async function checkSources(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await checkSources(path);
+    else if (/\.ts$/.test(entry.name) && VALUE_STAR_EXPORT.test(await readFile(path, 'utf8'))) {
+      throw new Error(
+        `${path}: \`export * from\` a workspace package re-exports its values, which the declarations would ` +
+          'then hide (scripts/finish-build.mjs makes them type-only). Name the values, or write `export type *`.',
+      );
+    }
+  }
+}
 
 async function finish(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -38,8 +55,13 @@ async function finish(dir) {
     if (fixes.length === 0) continue;
     const code = await readFile(path, 'utf8');
     const fixed = fixes.reduce((text, { pattern, replacement }) => text.replace(pattern, replacement), code);
+    // Output of another shape than the patterns expect must stop the build, not ship.
+    if (/\.d\.c?ts$/.test(entry.name) && VALUE_STAR_EXPORT.test(fixed)) {
+      throw new Error(`${path}: a star re-export of a workspace package is left; update scripts/finish-build.mjs.`);
+    }
     if (fixed !== code) await writeFile(path, fixed);
   }
 }
 
+await checkSources(join(process.cwd(), 'src'));
 await finish(join(process.cwd(), 'dist'));

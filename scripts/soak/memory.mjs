@@ -16,7 +16,7 @@ const MAX_ENTRIES = 100_000; // the store's default, spelled out for the report
 
 export async function runMemory({ events, json }) {
   const secret = `whsec_memory_${randomUUID()}`;
-  // Overfilled on purpose: its warning that it forgets done markers early would be the only output.
+  // Overfilled on purpose: its warning that it forgets done markers early would be noise in the report.
   const store = memoryDedupeStore({ logger: false });
   let handled = 0;
   const receiver = createReceiver({ secret, dedupe: store, logger: false, on: { '*': () => void handled++ } });

@@ -61,7 +61,7 @@ export class VobizWebhookError extends Error {
 
 /**
  * True for a `VobizWebhookError` from any copy of the package (ESM or CJS build). Never
- * throws: whatever a handler threw is asked, and a Proxy can throw on every property read.
+ * throws: it is called on whatever a handler threw, and a Proxy can throw on every read.
  */
 export const isVobizWebhookError = (error: unknown): error is VobizWebhookError => {
   if (typeof error !== 'object' || error === null) return false;

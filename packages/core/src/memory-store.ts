@@ -102,8 +102,8 @@ export function memoryDedupeStore({
     warnedAt = now;
     log.warn(
       `[vobiz-webhooks] memoryDedupeStore is full (maxEntries ${maxEntries}) and forgets handled events before ` +
-        `their dedupe TTL ends (${forgotten} so far): a replay of one inside the accepted window would be handled ` +
-        'again. Raise maxEntries, or use a shared store (redisDedupeStore from @vobiz-webhooks/redis).',
+        `their dedupe TTL ends (${forgotten} so far): a replay of one before then would be handled again. Raise ` +
+        'maxEntries, or use a shared store (redisDedupeStore from @vobiz-webhooks/redis).',
     );
   };
 

@@ -128,8 +128,14 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   const reportDepartures = departureReporter();
   const warnUnauthenticated = rateLimitedWarn(5, 10_000);
   // Signed refusals (stale, malformed, in progress) come from the sender or a replay of what it
-  // signed: a wider budget, since each is worth reading, but a replayed body cannot flood the log.
-  const warnRefused = rateLimitedWarn(20, 10_000);
+  // signed: a wider budget, one per code, so that a replay flood of one kind hides no other
+  // kind, and a replayed body cannot flood the log.
+  const warnRefused = new Map<VobizWebhookErrorCode, ReturnType<typeof rateLimitedWarn>>();
+  const warnSigned = (log: Logger, code: VobizWebhookErrorCode, line: string): void => {
+    let warn = warnRefused.get(code);
+    if (warn === undefined) warnRefused.set(code, (warn = rateLimitedWarn(20, 10_000)));
+    warn(log, line);
+  };
   // Claim tokens: unique per claim, so a late release or complete touches only its own claim.
   const tokenPrefix = `${globalThis.crypto.randomUUID()}:`;
   let claims = 0;
@@ -445,7 +451,8 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       error = thrown;
       const line = `[vobiz-webhooks] ${error.status} ${error.code}: ${error.message}`;
       if (log !== undefined && error.status < 500) {
-        (UNAUTHENTICATED.has(error.code) ? warnUnauthenticated : warnRefused)(log, line);
+        if (UNAUTHENTICATED.has(error.code)) warnUnauthenticated(log, line);
+        else warnSigned(log, error.code, line);
       }
     } else {
       log?.error('[vobiz-webhooks] unexpected error; answering 500 so the sender retries.', thrown);

@@ -208,7 +208,7 @@ describe('signature-mismatch diagnostics under a flood', () => {
 });
 
 describe('signed refusals under a replay flood', () => {
-  it('logs at most 20 stale_event refusals every 10 s per receiver, and counts the rest', async () => {
+  it('logs at most 20 stale_event refusals every 10 s per receiver, counts the rest, and still says other refusals', async () => {
     jest.useFakeTimers({
       now: new Date('2026-03-25T10:00:00Z'),
       doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
@@ -231,6 +231,13 @@ describe('signed refusals under a replay flood', () => {
       const refusals = warnings.filter((line) => line.includes('400 stale_event'));
       expect(refusals).toHaveLength(21);
       expect(refusals[20]).toContain('980 similar lines held back');
+
+      // The flood of one code hides no other: a malformed signed body is still said at once.
+      const malformed = signedRequest({ not: 'an envelope' }, SECRET);
+      expect(
+        (await receiver.receive({ method: 'POST', headers: malformed.headers, rawBody: malformed.body })).error?.code,
+      ).toBe('invalid_envelope');
+      expect(warnings.filter((line) => line.includes('400 invalid_envelope'))).toHaveLength(1);
     } finally {
       jest.useRealTimers();
     }

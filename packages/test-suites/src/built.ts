@@ -18,9 +18,20 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** What every package's build reads besides its own sources: a change there makes every dist stale. */
+const buildInputs = (): string[] => [
+  join(packagesDir(), '..', 'tsup.shared.ts'),
+  join(packagesDir(), '..', 'scripts', 'finish-build.mjs'),
+];
+
 const fresh = (pkg: string, file: string): boolean => {
   const built = join(packagesDir(), pkg, 'dist', file);
-  return existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packagesDir(), pkg, 'src'));
+  if (!existsSync(built)) return false;
+  const inputs = [
+    newestSource(join(packagesDir(), pkg, 'src')),
+    ...buildInputs().map((path) => statSync(path).mtimeMs),
+  ];
+  return statSync(built).mtimeMs >= Math.max(...inputs);
 };
 
 /**

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReceiver, explainSignatureMismatch, signPayload, type VobizWebhookOptions } from '@vobiz-webhooks/core';
+import {
+  createReceiver,
+  explainSignatureMismatch,
+  signPayload,
+  type Receiver,
+  type VobizWebhookOptions,
+} from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 const SECRET = 'whsec_diagnostics_test_secret';
@@ -169,20 +175,35 @@ describe('signature-mismatch diagnostics', () => {
   });
 });
 
+/**
+ * A receiver on a fake clock (10:00 on 2026-03-25) whose warnings are collected, for the flood
+ * tests: `run` gets it, and the real timers are back afterwards.
+ */
+async function underFlood(
+  options: Partial<VobizWebhookOptions>,
+  run: (receiver: Receiver, warnings: string[]) => Promise<void>,
+): Promise<void> {
+  jest.useFakeTimers({
+    now: new Date('2026-03-25T10:00:00Z'),
+    doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+  });
+  try {
+    const warnings: string[] = [];
+    const receiver = createReceiver({
+      secret: SECRET,
+      on: { '*': () => undefined },
+      logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
+      ...options,
+    } as VobizWebhookOptions);
+    await run(receiver, warnings);
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 describe('signature-mismatch diagnostics under a flood', () => {
-  it('explains at most 5 mismatches and logs at most 5 refusals every 10 s per receiver, and counts the rest', async () => {
-    jest.useFakeTimers({
-      now: new Date('2026-03-25T10:00:00Z'),
-      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
-    });
-    try {
-      const warnings: string[] = [];
-      const receiver = createReceiver({
-        secret: SECRET,
-        on: { '*': () => undefined },
-        maxEventAgeMs: false,
-        logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
-      });
+  it('explains at most 5 mismatches and logs at most 5 refusals every 10 s per receiver, and counts the rest', () =>
+    underFlood({ maxEventAgeMs: false }, async (receiver, warnings) => {
       const forged = () =>
         receiver.receive({
           method: 'POST',
@@ -201,25 +222,12 @@ describe('signature-mismatch diagnostics under a flood', () => {
       const refusals = warnings.filter((line) => line.includes('401 invalid_signature'));
       expect(refusals).toHaveLength(6);
       expect(refusals[5]).toContain('4 similar lines held back');
-    } finally {
-      jest.useRealTimers();
-    }
-  });
+    }));
 });
 
 describe('signed refusals under a replay flood', () => {
-  it('logs at most 20 stale_event refusals every 10 s per receiver, counts the rest, and still says other refusals', async () => {
-    jest.useFakeTimers({
-      now: new Date('2026-03-25T10:00:00Z'),
-      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
-    });
-    try {
-      const warnings: string[] = [];
-      const receiver = createReceiver({
-        secret: SECRET,
-        on: { '*': () => undefined },
-        logger: { warn: (...args: unknown[]) => warnings.push(args.map(String).join(' ')), error: () => undefined },
-      });
+  it('logs at most 20 stale_event refusals every 10 s per receiver, counts the rest, and still says other refusals', () =>
+    underFlood({}, async (receiver, warnings) => {
       // A captured delivery, signed and three days old, replayed over and over.
       const old = signedRequest(createTestEvent('message.inbound', { occurred_at: '2026-03-22T10:00:00Z' }), SECRET);
       const replay = () => receiver.receive({ method: 'POST', headers: old.headers, rawBody: old.body });
@@ -234,12 +242,8 @@ describe('signed refusals under a replay flood', () => {
 
       // The flood of one code hides no other: a malformed signed body is still said at once.
       const malformed = signedRequest({ not: 'an envelope' }, SECRET);
-      expect(
-        (await receiver.receive({ method: 'POST', headers: malformed.headers, rawBody: malformed.body })).error?.code,
-      ).toBe('invalid_envelope');
+      const answer = await receiver.receive({ method: 'POST', headers: malformed.headers, rawBody: malformed.body });
+      expect(answer.error?.code).toBe('invalid_envelope');
       expect(warnings.filter((line) => line.includes('400 invalid_envelope'))).toHaveLength(1);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
+    }));
 });

@@ -6,6 +6,11 @@ import type { VobizEvent } from '@vobiz-webhooks/core';
 export interface VobizJobData {
   event: VobizEvent;
   key: string;
+  /**
+   * How long the receiver remembers the event (its `dedupeTtlMs`, in ms), when it said: the
+   * worker's dedupe store then keeps each handler's completion at least that long.
+   */
+  keepMs?: number;
 }
 
 /** A job of the queue, as BullMQ's getters return it (read its data through `readJobData`). */
@@ -30,8 +35,12 @@ export function completedHandlers(progress: unknown): string[] {
 
 /** Job data that did not come from `bullmqQueue` (another producer on the same queue) is refused, not guessed at. */
 export function readJobData(data: unknown): VobizJobData | undefined {
-  const { event, key } = (data ?? {}) as Partial<VobizJobData>;
+  const { event, key, keepMs } = (data ?? {}) as Partial<VobizJobData>;
   if (typeof event !== 'object' || event === null || typeof event.event_type !== 'string') return undefined;
   if (typeof event.event_id !== 'string') return undefined;
-  return { event, key: typeof key === 'string' && key !== '' ? key : event.event_id };
+  return {
+    event,
+    key: typeof key === 'string' && key !== '' ? key : event.event_id,
+    ...(Number.isSafeInteger(keepMs) && (keepMs as number) > 0 ? { keepMs: keepMs as number } : {}),
+  };
 }

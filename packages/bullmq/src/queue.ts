@@ -108,6 +108,20 @@ export function resolveJobOptions(jobOptions: VobizJobOptions = {}, maxEventAgeM
 }
 
 /**
+ * The job's `removeOnComplete` when the receiver asks for a longer memory than the queue's
+ * own: its accepted window, 7 days for `metaWebhook`, where the queue defaults to 48 h. The
+ * job id is what keeps a replay on another instance from being queued again, so the finished
+ * job is kept as long as the receiver accepts replays. A queue keeping jobs longer, or for
+ * ever, is left as it is.
+ */
+function retentionFor(keepMs: number, removeOnComplete: VobizJobOptions['removeOnComplete']): VobizJobOptions {
+  // `resolveJobOptions` leaves an age in seconds (with no count), or `false`: kept for ever.
+  if (typeof removeOnComplete !== 'object' || !('age' in removeOnComplete)) return {};
+  const seconds = Math.ceil(keepMs / 1000);
+  return seconds > removeOnComplete.age ? { removeOnComplete: { ...removeOnComplete, age: seconds } } : {};
+}
+
+/**
  * An `EventQueue` on BullMQ for the receiver's queue mode:
  * `vobizWebhook({ secret, queue: bullmqQueue({ connection }) })`. Each event becomes one
  * job named by its event type, with an id derived from the dedupe key.
@@ -134,8 +148,10 @@ export function bullmqQueue<C = RedisConnection>(options: BullmqQueueOptions<C>)
 
   return {
     queue,
-    async enqueue(event, key) {
-      await queue.add(event.event_type, { event, key }, { ...jobOptions, jobId: jobIdFor(key) });
+    async enqueue(event, key, { keepMs } = { keepMs: 0 }) {
+      const data: VobizJobData = keepMs > 0 ? { event, key, keepMs } : { event, key };
+      const options = { ...jobOptions, ...retentionFor(keepMs, jobOptions.removeOnComplete), jobId: jobIdFor(key) };
+      await queue.add(event.event_type, data, options);
     },
     async close() {
       try {

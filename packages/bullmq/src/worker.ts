@@ -142,7 +142,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
   const storeKey = (handlerKey: string, key: string) => `handler:${handlerKey.length}:${handlerKey}:${key}`;
 
   /** One handler, under the `dedupe` claim when there is a store: resolves once it ran, or had already. */
-  async function runOne(event: VobizEvent, key: string, routed: RoutedHandler): Promise<void> {
+  async function runOne(event: VobizEvent, key: string, keepMs: number, routed: RoutedHandler): Promise<void> {
     if (dedupe === undefined) {
       await routed.handler(event);
       return;
@@ -165,7 +165,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
       throw error;
     }
     try {
-      await dedupe.complete(id, dedupeTtlMs, token);
+      await dedupe.complete(id, keepMs, token);
     } catch (cause) {
       // The job's own record below still keeps the re-runs of this job from running it again.
       log?.error('[vobiz-webhooks] could not mark a handler done in the dedupe store.', cause);
@@ -178,6 +178,8 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
       throw new UnrecoverableError(`job ${safeText(job.id, 64)} is not a vobiz-webhooks event ({ event, key }).`);
     }
     const { event, key } = data;
+    // As long as the receiver remembers the event, when that is longer (metaWebhook's 7 days).
+    const keepMs = Math.max(dedupeTtlMs, data.keepMs ?? 0);
     const done = new Set(completedHandlers(job.progress));
     const pending = handlersFor(event.event_type).filter((routed) => !done.has(routed.key));
     if (pending.length === 0) return;
@@ -196,7 +198,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     const recordEach = pending.length > 1;
     const outcomes = await Promise.allSettled(
       pending.map(async (routed) => {
-        await runOne(event, key, routed);
+        await runOne(event, key, keepMs, routed);
         if (recordEach) await record(routed.key);
       }),
     );

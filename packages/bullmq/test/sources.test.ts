@@ -1,9 +1,34 @@
-import { createMetaReceiver, createReceiver, messagesOf, statusesOf, type VobizEvent } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  memoryDedupeStore,
+  messagesOf,
+  statusesOf,
+  type DedupeStore,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
+import { createWorker } from '@vobiz-webhooks/bullmq';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
-import { describeWithRedis } from '@vobiz-webhooks/test-suites';
+import { describeWithRedis, eventually, REDIS_URL } from '@vobiz-webhooks/test-suites';
 import { openQueue, redisBackend } from './support/harness';
 
 const SECRET = 'whsec_sources_5d1c';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Each `complete` the worker's store is asked for, with its ttl. */
+const completions: { key: string; ttlMs: number }[] = [];
+function recordingStore(): DedupeStore {
+  const store = memoryDedupeStore({ logger: false });
+  return {
+    claim: (key, leaseMs, token) => store.claim(key, leaseMs, token),
+    complete: (key, ttlMs, token) => {
+      completions.push({ key, ttlMs });
+      return store.complete(key, ttlMs, token);
+    },
+    release: (key, token) => store.release(key, token),
+  };
+}
 const APP_SECRET = 'meta_app_secret_77a1';
 
 /** A Meta body batching two messages and a status in one entry, as Meta posts it. */
@@ -47,6 +72,54 @@ describeWithRedis('queue mode with every source (BullMQ on Redis)', () => {
       ]);
       for (const event of seen) expect(messagesOf(event).length + statusesOf(event).length).toBe(1);
     } finally {
+      await harness.close();
+    }
+  });
+
+  it("keeps Meta's jobs, and the worker's handler records, for Meta's 7-day window, not the queue's 48 h", async () => {
+    const harness = await openQueue(redisBackend, 'meta-window');
+    const WINDOW_MS = 7 * 24 * HOUR + 5 * MINUTE;
+    const worker = createWorker({
+      connection: REDIS_URL,
+      name: harness.events.queue.name,
+      on: { '*': () => undefined },
+      dedupe: recordingStore(),
+      logger: false,
+    });
+    try {
+      const meta = createMetaReceiver({ appSecret: APP_SECRET, verifyToken: 'v', queue: harness.queue, logger: false });
+      const vobiz = createReceiver({ secret: SECRET, queue: harness.queue, logger: false });
+      const signedMeta = signedRequest(createTestEvent('message.inbound', { format: 'meta' }), APP_SECRET);
+      const signedVobiz = signedRequest(createTestEvent('message.inbound'), SECRET);
+      expect(
+        (await meta.receive({ method: 'POST', headers: signedMeta.headers, rawBody: signedMeta.body })).status,
+      ).toBe(200);
+      expect(
+        (await vobiz.receive({ method: 'POST', headers: signedVobiz.headers, rawBody: signedVobiz.body })).status,
+      ).toBe(200);
+
+      const jobs = await harness.events.queue.getJobs(['waiting', 'active', 'completed']);
+      const kept = Object.fromEntries(
+        jobs.map((job) => [
+          job.data.event.source,
+          { age: (job.opts.removeOnComplete as { age: number }).age, keepMs: job.data.keepMs },
+        ]),
+      );
+      // The job id dedupes across instances only while the finished job is kept.
+      expect(kept).toEqual({
+        meta: { age: WINDOW_MS / 1000, keepMs: WINDOW_MS },
+        vobiz: { age: (48 * HOUR + 5 * MINUTE) / 1000, keepMs: 48 * HOUR + 5 * MINUTE },
+      });
+
+      await harness.idle();
+      await eventually(() =>
+        expect(completions.map(({ ttlMs }) => ttlMs).sort((a, b) => a - b)).toEqual([
+          48 * HOUR + 5 * MINUTE,
+          WINDOW_MS,
+        ]),
+      );
+    } finally {
+      await worker.close();
       await harness.close();
     }
   });

@@ -312,7 +312,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       timer = setTimeout(() => reject(new Error(`no answer within ${target.timeoutMs} ms`)), target.timeoutMs);
     });
     try {
-      await Promise.race([target.queue.enqueue(event, key), timedOut]);
+      await Promise.race([target.queue.enqueue(event, key, { keepMs: dedupeTtlMs }), timedOut]);
     } catch (cause) {
       log?.error(
         '[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.',

@@ -164,13 +164,23 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
+/** What the receiver tells the queue beside the event. */
+export interface EnqueueOptions {
+  /**
+   * How long the queue should remember the event once handled, in ms: the receiver's
+   * `dedupeTtlMs` (its whole accepted window by default, 7 days for `metaWebhook`). A queue
+   * whose job ids dedupe across instances keeps the finished job at least that long.
+   */
+  keepMs: number;
+}
+
 /**
  * Queue mode: where the receiver puts verified events for workers to handle. `enqueue`
  * resolves only once the event is durably stored; the receiver answers 200 after that.
  * `key` is the event's dedupe key, for the queue's own job id.
  */
 export interface EventQueue {
-  enqueue(event: VobizEvent, key: string): Promise<void>;
+  enqueue(event: VobizEvent, key: string, options?: EnqueueOptions): Promise<void>;
 }
 
 /** Options every source and mode shares. */

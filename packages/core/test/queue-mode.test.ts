@@ -1,4 +1,11 @@
-import { createReceiver, type EventQueue, type QueueOptions, type VobizEvent } from '@vobiz-webhooks/core';
+import {
+  createMetaReceiver,
+  createReceiver,
+  type EnqueueOptions,
+  type EventQueue,
+  type QueueOptions,
+  type VobizEvent,
+} from '@vobiz-webhooks/core';
 import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 
 // Queue mode in core, against a queue held in memory: the receiver's side of the contract
@@ -8,11 +15,11 @@ import { createTestEvent, signedRequest } from '@vobiz-webhooks/core/testing';
 const SECRET = 'whsec_queue_mode_unit_71c2';
 
 function memoryQueue(behaviour: (event: VobizEvent) => Promise<void> = async () => undefined) {
-  const queued: Array<{ event: VobizEvent; key: string }> = [];
+  const queued: Array<{ event: VobizEvent; key: string; options?: EnqueueOptions }> = [];
   const queue: EventQueue = {
-    async enqueue(event, key) {
+    async enqueue(event, key, options) {
       await behaviour(event);
-      queued.push({ event, key });
+      queued.push({ event, key, ...(options === undefined ? {} : { options }) });
     },
   };
   return { queue, queued };
@@ -27,12 +34,33 @@ const signed = (event: object = createTestEvent('message.inbound')) => {
 };
 
 describe('queue mode', () => {
+  it("tells the queue how long to remember each event: the receiver's dedupeTtlMs (Meta's 7 days by default)", async () => {
+    const HOUR = 3_600_000;
+    const WINDOW = 5 * 60_000;
+    const vobiz = memoryQueue();
+    await receiverWith({ queue: vobiz.queue }).receive(signed());
+    const longer = memoryQueue();
+    await receiverWith({ queue: longer.queue, dedupeTtlMs: 72 * HOUR }).receive(signed());
+    const meta = memoryQueue();
+    const metaBody = signedRequest(createTestEvent('message.inbound', { format: 'meta' }), SECRET);
+    await createMetaReceiver({ appSecret: SECRET, verifyToken: 'v', logger: false, queue: meta.queue }).receive({
+      method: 'POST',
+      headers: metaBody.headers,
+      rawBody: metaBody.body,
+    });
+    expect([vobiz, longer, meta].map(({ queued }) => queued.map(({ options }) => options))).toEqual([
+      [{ keepMs: 48 * HOUR + WINDOW }],
+      [{ keepMs: 72 * HOUR }],
+      [{ keepMs: 7 * 24 * HOUR + WINDOW }],
+    ]);
+  });
+
   it('answers 200 once the event is queued, with its dedupe key', async () => {
     const { queue, queued } = memoryQueue();
     const event = createTestEvent('message.inbound');
     const result = await receiverWith({ queue }).receive(signed(event));
     expect({ status: result.status, body: JSON.parse(result.body) }).toEqual({ status: 200, body: { ok: true } });
-    expect(queued).toEqual([{ event, key: event.event_id }]);
+    expect(queued).toEqual([{ event, key: event.event_id, options: { keepMs: 48 * 3_600_000 + 5 * 60_000 } }]);
   });
 
   it('queues every event type, also ones no handler in this process could know', async () => {

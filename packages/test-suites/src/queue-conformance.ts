@@ -184,10 +184,10 @@ export function describeQueueConformance(name: string, makeTarget: MakeTarget, h
           target: t,
           keys,
         } = await recording({}, (inner) => ({
-          enqueue: async (event, key) => {
+          enqueue: async (event, key, options) => {
             started.open();
             await adding.promise;
-            return inner.enqueue(event, key);
+            return inner.enqueue(event, key, options);
           },
         }));
         const event = createTestEvent('message.inbound');
@@ -272,8 +272,8 @@ export function describeQueueConformance(name: string, makeTarget: MakeTarget, h
           target: t,
           keys,
         } = await recording({}, (inner) => ({
-          enqueue: async (event, key) =>
-            down ? Promise.reject(new Error('connect ECONNREFUSED')) : inner.enqueue(event, key),
+          enqueue: async (event, key, options) =>
+            down ? Promise.reject(new Error('connect ECONNREFUSED')) : inner.enqueue(event, key, options),
         }));
         const event = createTestEvent('message.inbound');
         const refused = await t.send(delivery(event));
@@ -294,9 +294,9 @@ export function describeQueueConformance(name: string, makeTarget: MakeTarget, h
           target: t,
           keys,
         } = await recording({ enqueueTimeoutMs: 200 }, (inner) => ({
-          enqueue: async (event, key) => {
+          enqueue: async (event, key, options) => {
             if (++calls === 1) await sleep(600);
-            return inner.enqueue(event, key);
+            return inner.enqueue(event, key, options);
           },
         }));
         const event = createTestEvent('message.inbound');

@@ -68,7 +68,10 @@ describe('job options', () => {
 
   it('bullmqQueue and createWorker refuse a missing connection or handlers with the fix in the message', () => {
     expect(() => bullmqQueue({} as never)).toThrow(/`connection` is required/);
-    expect(() => createWorker({ connection: REDIS_URL } as never)).toThrow(/`on` is required/);
+    expect(() => createWorker({ connection: REDIS_URL } as never)).toThrow(
+      /`on` is required: the handlers this worker runs/,
+    );
+    expect(() => createWorker({ connection: REDIS_URL } as never)).not.toThrow(/queue/);
     expect(() => createWorker({ connection: REDIS_URL, on: { '*': 1 } } as never)).toThrow(/must be a function/);
     expect(() => createWorker({ connection: REDIS_URL, on: {}, concurrency: 0 })).toThrow(/concurrency/);
   });

@@ -342,7 +342,43 @@ describe("Vobiz's earlier envelope: the envelope is checked once the signature h
   it('a body that is not JSON is 400 invalid_json', async () => {
     expect(await answer(receiving().send('{"event": "message.read",'))).toEqual(refused(400, 'invalid_json'));
   });
+
+  it.each([
+    { form: 'RFC 3339 (kept as sent)', timestamp: (at: Date) => at.toISOString(), kept: true },
+    { form: 'a +hhmm offset', timestamp: (at: Date) => `${iso8601(at, 2)}+0200` },
+    { form: 'a +hh offset', timestamp: (at: Date) => `${iso8601(at, -5)}-05` },
+    { form: 'no offset, read as UTC', timestamp: (at: Date) => iso8601(at, 0) },
+    { form: 'microseconds', timestamp: (at: Date) => `${iso8601(at, 0)}.123456Z`, kept: true, ms: 123 },
+    { form: 'no seconds', timestamp: (at: Date) => `${iso8601(at, 0).slice(0, 16)}Z` },
+    { form: 'a lower-case t and z', timestamp: (at: Date) => `${iso8601(at, 0).replace('T', 't')}z` },
+  ])(
+    'a timestamp in any ISO 8601 form is accepted: $form, occurred_at that instant',
+    async ({ timestamp, kept, ms = 0 }) => {
+      const { send, seen } = receiving();
+      // A whole minute, for the form without seconds.
+      const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+      const body = envelope('message.read', { message_id: MESSAGE_ID, to: FROM }, { timestamp: timestamp(at) });
+      expect(await answer(send(body))).toEqual(ok);
+      const occurred = seen[0]!.event.occurred_at;
+      expect(Date.parse(occurred)).toBe(at.getTime() + ms);
+      expect(occurred).toBe(kept ? body.timestamp : at.toISOString());
+    },
+  );
+
+  it.each(['2024-02-30T10:00:00Z', '2024-03-19T25:00:00Z', '2024-03-19T10:30:00+2400', '2024-03-19T10', '2024-03-19'])(
+    'a timestamp that is no date-time, %s, is 400 invalid_envelope',
+    async (timestamp) => {
+      const { send, seen } = receiving();
+      expect(await answer(send(envelope('message.read', {}, { timestamp })))).toEqual(refused(400, 'invalid_envelope'));
+      expect(seen).toEqual([]);
+    },
+  );
 });
+
+/** `at` as local time in a zone `offsetHours` east of UTC, without the offset: `2024-03-19T12:30:00`. */
+function iso8601(at: Date, offsetHours: number): string {
+  return new Date(at.getTime() + offsetHours * 3_600_000).toISOString().slice(0, 19);
+}
 
 describe('construction', () => {
   const legacyKeys = [

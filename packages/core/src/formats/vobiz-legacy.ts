@@ -1,6 +1,7 @@
 import { describeIssues } from '../envelope';
 import { VobizWebhookError } from '../errors';
-import { legacyEnvelopeSchema } from '../schemas';
+import { z } from 'zod';
+import { iso8601Time, legacyEnvelopeSchema } from '../schemas';
 import { decodeAnySignature } from '../signature-format';
 import type { ChangeValue, LegacyEnvelope, LegacyEventNames, VobizEvent } from '../types';
 import { isoFromUnix, isRecord, parseJson, type WireFormat } from './format';
@@ -92,6 +93,12 @@ function mapped(body: LegacyEnvelope): Pick<VobizEvent, 'event_type' | 'payload'
   return { event_type: name, payload: data };
 }
 
+const RFC_3339 = z.iso.datetime({ offset: true });
+
+/** The envelope's `timestamp` as sent when it is RFC 3339, as every event's `occurred_at` is; else that instant in it. */
+const occurredAt = (timestamp: string): string =>
+  RFC_3339.safeParse(timestamp).success ? timestamp : new Date(iso8601Time(timestamp) as number).toISOString();
+
 /**
  * Vobiz's earlier envelope, for console-configured webhooks: `X-Vobiz-Signature`, whose
  * encoding was never documented (hex or base64, with or without `sha256=`), and
@@ -116,7 +123,7 @@ export const vobizLegacyFormat: WireFormat = {
       event_id: legacy.event_id,
       ...mapped(legacy),
       account_id: legacy.channel_id ?? '',
-      occurred_at: legacy.timestamp,
+      occurred_at: occurredAt(legacy.timestamp),
       source: 'vobiz-legacy',
       legacy,
     } as VobizEvent;

@@ -375,6 +375,14 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     // Not 200: the first copy may still fail, and a 200 here would lose the event.
     if (claimed === 'processing')
       fail('in_progress', 'This event is being processed by another delivery; retry later.');
+    if (claimed !== 'claimed') {
+      // A store breaking its contract (a forgotten `return`, say) would turn dedupe off unseen.
+      log?.error(
+        `[vobiz-webhooks] the dedupe store's claim returned ${safeText(String(claimed), 32)}, not 'claimed', ` +
+          "'processing' or 'done'; answering 500 so the sender retries. Fix the store's claim.",
+      );
+      fail('internal_error', 'The dedupe store gave an answer it does not define; the delivery will be retried.');
+    }
     let running: void | Promise<void>;
     try {
       running = deliver(event, list, held.key, log);

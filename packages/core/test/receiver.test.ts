@@ -110,6 +110,24 @@ describe('createReceiver', () => {
     expect(errors.length).toBe(Object.keys(failures).length * 2);
   });
 
+  it("a store whose claim answers something else than 'claimed', 'processing' or 'done' is 500 internal_error, and logged", async () => {
+    for (const answer of [undefined, 'ok', true, Promise.resolve(undefined)]) {
+      const errors: string[] = [];
+      const store: DedupeStore = { ...memoryDedupeStore(), claim: () => answer as 'claimed' };
+      let handled = 0;
+      const receiver = createReceiver({
+        secret: SECRET,
+        dedupe: store,
+        on: { '*': () => void handled++ },
+        logger: { warn: () => undefined, error: (line: unknown) => errors.push(String(line)) },
+      });
+      const result = await receiver.receive(signed());
+      expect([result.status, result.error?.code]).toEqual([500, 'internal_error']);
+      expect(handled).toBe(0);
+      expect(errors).toEqual([expect.stringContaining("Fix the store's claim")]);
+    }
+  });
+
   it('a store whose claim result throws on reading its then is unavailable: 503 store_unavailable', async () => {
     const store: DedupeStore = {
       ...memoryDedupeStore(),

@@ -265,28 +265,21 @@ export const envelopeSchema = z.looseObject({
   payload: z.custom<Record<string, unknown>>(isJsonObject, 'expected a JSON object'),
 });
 
-/** Vobiz's earlier envelope (console-configured webhooks): `event`, `event_id`, `timestamp`, `channel_id`, `data`. */
+/** Date, time (seconds and fraction optional), and an optional `Z` or `±hh[[:]mm]` offset. */
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+
 /**
  * An ISO 8601 date-time as Vobiz's earlier pages describe `timestamp`, in any of the forms
  * the standard allows beside RFC 3339's: a `+hhmm` or `+hh` offset, none (read as UTC), up to
  * nine fractional digits, a lower-case `t` or `z`. Unix ms, or undefined when it is not one.
  */
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 export function iso8601Time(text: string): number | undefined {
   const parts = ISO_8601.exec(text);
   if (parts === null) return undefined;
   const [, year, month, day, hour, minute, second = '0', fraction = '', , sign, offsetHours, offsetMinutes = '0'] =
     parts;
-  const fields = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [y, mo, d, h, mi, sec] = fields;
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0] = [year, month, day, hour, minute, second].map(Number);
   const local = Date.UTC(y, mo - 1, d, h, mi, sec, Number(fraction.padEnd(3, '0').slice(0, 3)));
   const back = new Date(local);
   // Date.UTC rolls 30 February over into March: a field out of range is no date.
@@ -297,6 +290,7 @@ export function iso8601Time(text: string): number | undefined {
   return local - offset * 60_000;
 }
 
+/** Vobiz's earlier envelope (console-configured webhooks): `event`, `event_id`, `timestamp`, `channel_id`, `data`. */
 export const legacyEnvelopeSchema = z.looseObject({
   event: str.min(1),
   event_id: str.min(1),

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { describeIssues } from '../envelope';
 import { VobizWebhookError } from '../errors';
-import { z } from 'zod';
 import { iso8601Time, legacyEnvelopeSchema } from '../schemas';
 import { decodeAnySignature } from '../signature-format';
 import type { ChangeValue, LegacyEnvelope, LegacyEventNames, VobizEvent } from '../types';

@@ -30,38 +30,33 @@ const FIXES = [
 /** A star re-export of a workspace package that would be read as one of values. */
 const VALUE_STAR_EXPORT = /^\s*export\s*\*\s*from\s*['"]@vobiz-webhooks\//m;
 
-/** Fails the build when a package's sources re-export values by star: the rewrite above would hide them. */
-async function checkSources(dir) {
+/** Every file under `dir`, at any depth. */
+async function* filesUnder(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await checkSources(path);
-    else if (/\.ts$/.test(entry.name) && VALUE_STAR_EXPORT.test(await readFile(path, 'utf8'))) {
-      throw new Error(
-        `${path}: \`export * from\` a workspace package re-exports its values, which the declarations would ` +
-          'then hide (scripts/finish-build.mjs makes them type-only). Name the values, or write `export type *`.',
-      );
-    }
+    if (entry.isDirectory()) yield* filesUnder(path);
+    else yield path;
   }
 }
 
-async function finish(dir) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await finish(path);
-      continue;
-    }
-    const fixes = FIXES.filter(({ files }) => files.test(entry.name));
-    if (fixes.length === 0) continue;
-    const code = await readFile(path, 'utf8');
-    const fixed = fixes.reduce((text, { pattern, replacement }) => text.replace(pattern, replacement), code);
-    // Output of another shape than the patterns expect must stop the build, not ship.
-    if (/\.d\.c?ts$/.test(entry.name) && VALUE_STAR_EXPORT.test(fixed)) {
-      throw new Error(`${path}: a star re-export of a workspace package is left; update scripts/finish-build.mjs.`);
-    }
-    if (fixed !== code) await writeFile(path, fixed);
+// The sources first: a star re-export of values there would be hidden by the rewrite below.
+for await (const path of filesUnder(join(process.cwd(), 'src'))) {
+  if (/\.ts$/.test(path) && VALUE_STAR_EXPORT.test(await readFile(path, 'utf8'))) {
+    throw new Error(
+      `${path}: \`export * from\` a workspace package re-exports its values, which the declarations would ` +
+        'then hide (scripts/finish-build.mjs makes them type-only). Name the values, or write `export type *`.',
+    );
   }
 }
 
-await checkSources(join(process.cwd(), 'src'));
-await finish(join(process.cwd(), 'dist'));
+for await (const path of filesUnder(join(process.cwd(), 'dist'))) {
+  const fixes = FIXES.filter(({ files }) => files.test(path));
+  if (fixes.length === 0) continue;
+  const code = await readFile(path, 'utf8');
+  const fixed = fixes.reduce((text, { pattern, replacement }) => text.replace(pattern, replacement), code);
+  // Output of another shape than the patterns expect must stop the build, not ship.
+  if (/\.d\.c?ts$/.test(path) && VALUE_STAR_EXPORT.test(fixed)) {
+    throw new Error(`${path}: a star re-export of a workspace package is left; update scripts/finish-build.mjs.`);
+  }
+  if (fixed !== code) await writeFile(path, fixed);
+}

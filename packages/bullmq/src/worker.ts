@@ -115,14 +115,11 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     ...workerOptions
   } = options;
   const log = guardedLogger(logger);
-  // Checked here, not only by routeHandlers, whose message offers the receiver's `queue` instead.
-  if (typeof on !== 'object' || on === null) {
-    throw new TypeError(
-      "vobiz-webhooks: `on` is required: the handlers this worker runs, e.g. createWorker({ connection, on: { 'message.inbound': " +
-        'async (event) => {…} } }), the same object the receiver would have inline.',
-    );
-  }
-  const handlersFor = routeHandlers(on);
+  const handlersFor = routeHandlers(
+    on,
+    "the handlers this worker runs, e.g. createWorker({ connection, on: { 'message.inbound': async (event) => {…} } }), " +
+      'the same object the receiver would have inline.',
+  );
   positiveInteger('concurrency', concurrency);
   positiveInteger('leaseMs', leaseMs);
   positiveInteger('dedupeTtlMs', dedupeTtlMs);

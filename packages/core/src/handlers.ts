@@ -11,17 +11,17 @@ export interface RoutedHandler {
 
 export type HandlerList = readonly RoutedHandler[];
 
+const RECEIVER_ON =
+  "an object of handlers, e.g. { 'message.inbound': async (event) => {…} } " +
+  '(or `queue`, to run the handlers in worker processes).';
+
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
  * `'call.*'` for call events, then `'*'`. Types without their own key share a list.
+ * `required` says what `on` should be when it is missing (the receiver's wording by default).
  */
-export function routeHandlers(on: unknown): (eventType: string) => HandlerList {
-  if (typeof on !== 'object' || on === null) {
-    throw new TypeError(
-      "vobiz-webhooks: `on` is required: an object of handlers, e.g. { 'message.inbound': async (event) => {…} } " +
-        '(or `queue`, to run the handlers in worker processes).',
-    );
-  }
+export function routeHandlers(on: unknown, required = RECEIVER_ON): (eventType: string) => HandlerList {
+  if (typeof on !== 'object' || on === null) throw new TypeError(`vobiz-webhooks: \`on\` is required: ${required}`);
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
   for (const [legacy, current] of Object.entries(LEGACY_EVENT_TYPES)) {
     if (Object.hasOwn(handlers, legacy)) {

@@ -36,6 +36,8 @@ export interface ResolvedOptions {
   log: Logger | undefined;
   leaseMs: number;
   dedupeTtlMs: number;
+  /** The longest the receiver waits for the dedupe store's answer to one operation. */
+  storeTimeoutMs: number;
 }
 
 /** Durations and sizes are positive safe integers: `Infinity` or `1e21` would pass a `> 0` check and break a store. */
@@ -155,6 +157,7 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
     path = source.path,
     logger = console,
     leaseMs = MINUTE,
+    storeTimeoutMs = 5_000,
   } = options as Partial<VobizWebhookOptions>;
 
   const secrets = normalizeSecrets(source.secret, source.secretName);
@@ -163,6 +166,7 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
   positiveInteger('maxBodyBytes', maxBodyBytes);
   positiveInteger('leaseMs', leaseMs);
+  positiveInteger('storeTimeoutMs', storeTimeoutMs);
   if (typeof dedupeKey !== 'function')
     throw new TypeError('vobiz-webhooks: `dedupeKey` must be a function of the event.');
 
@@ -179,6 +183,9 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
   }
   const log = guardedLogger(logger);
   const dedupe = store ?? memoryDedupeStore({ logger: log ?? false });
+  if (dedupe === false && options.storeTimeoutMs !== undefined) {
+    throw new TypeError('vobiz-webhooks: `storeTimeoutMs` bounds the dedupe store, and `dedupe` is false; drop one.');
+  }
   if (dedupe !== false && dedupe.maxTtlMs !== undefined && dedupe.maxTtlMs < dedupeTtlMs) {
     throw new TypeError(
       `vobiz-webhooks: the dedupe store keeps a handled event for at most ${hours(dedupe.maxTtlMs)}, shorter than ` +
@@ -206,5 +213,6 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
     log,
     leaseMs,
     dedupeTtlMs,
+    storeTimeoutMs,
   };
 }

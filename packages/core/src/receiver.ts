@@ -1,3 +1,4 @@
+import { withinTime } from './deadline';
 import type { ClaimResult, DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
@@ -121,6 +122,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     log: receiverLog,
     leaseMs,
     dedupeTtlMs,
+    storeTimeoutMs,
   } = resolved;
   const verify = platform.verifier(secrets);
   // Rate limits and once-only reports are the receiver's; the logger is each request's (`ReceiveRequest.logger`).
@@ -277,7 +279,11 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     return fail('internal_error', 'The dedupe key is not a non-empty string; the delivery will be retried.');
   }
 
-  /** The claim on `key`; `store_unavailable` when the store fails, synchronously or not. */
+  /**
+   * The claim on `key`; `store_unavailable` when the store fails, synchronously or not, or
+   * gives no answer within `storeTimeoutMs`. A claim that still comes after that is given
+   * back, so the sender's retry is not kept waiting for a lease nobody is using.
+   */
   function claim({ store, key, token }: Claim, log: Logger | undefined): ClaimResult | Promise<ClaimResult> {
     const unavailable = (cause: unknown): never => {
       log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so the sender retries.', cause);
@@ -292,7 +298,12 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     } catch (cause) {
       return unavailable(cause);
     }
-    return promised ? Promise.resolve(pending).then(undefined, unavailable) : (pending as ClaimResult);
+    if (!promised) return pending as ClaimResult;
+    const giveBack = (late: ClaimResult) => (late === 'claimed' ? store.release(key, token) : undefined);
+    return withinTime(pending as PromiseLike<ClaimResult>, storeTimeoutMs, "the dedupe store's claim", giveBack).then(
+      undefined,
+      unavailable,
+    );
   }
 
   /**
@@ -307,20 +318,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     key: string,
     log: Logger | undefined,
   ): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${target.timeoutMs} ms`)), target.timeoutMs);
-    });
     try {
-      await Promise.race([target.queue.enqueue(event, key, { keepMs: dedupeTtlMs }), timedOut]);
+      const enqueued = target.queue.enqueue(event, key, { keepMs: dedupeTtlMs });
+      await withinTime(enqueued, target.timeoutMs, 'the event queue');
     } catch (cause) {
       log?.error(
         '[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.',
         cause,
       );
       fail('queue_unavailable', 'The event queue is unavailable; retry later.', cause);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -399,7 +405,8 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   /** Gives the claim up after a failure, so the sender's retry is handled; rejects with the failure. */
   async function release({ store, key, token }: Claim, error: unknown, log: Logger | undefined): Promise<never> {
     try {
-      await store.release(key, token);
+      const released = store.release(key, token);
+      if (isPromiseLike(released)) await withinTime(released, storeTimeoutMs, "the dedupe store's release");
     } catch (cause) {
       log?.error(
         '[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.',
@@ -418,7 +425,9 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     };
     try {
       const completed = store.complete(key, dedupeTtlMs, token);
-      if (isPromiseLike(completed)) return Promise.resolve(completed).then(() => false, failed);
+      if (isPromiseLike(completed)) {
+        return withinTime(completed, storeTimeoutMs, "the dedupe store's complete").then(() => false, failed);
+      }
     } catch (cause) {
       return failed(cause);
     }

@@ -203,6 +203,12 @@ export interface CommonOptions {
   /** How long a claim blocks copies of an event while its handlers run (or it is enqueued). Default 60 s. */
   leaseMs?: number;
   /**
+   * How long the receiver waits for the dedupe store to answer one operation. A claim with
+   * no answer by then is 503 `store_unavailable` (a claim that still comes is given back); a
+   * complete, logged and still 200; a release, logged. Default 5 s.
+   */
+  storeTimeoutMs?: number;
+  /**
    * How long a handled event is remembered. Default: the whole accepted window,
    * `maxEventAgeMs` plus the 5 minutes an event may be ahead; shorter is refused, since a
    * replay inside the window would then be handled again.

@@ -24,10 +24,17 @@ describe('resolving the options', () => {
     ['leaseMs', 1e21],
     ['leaseMs', -1],
     ['leaseMs', '60000'],
+    ['storeTimeoutMs', 0],
+    ['storeTimeoutMs', Infinity],
     ['maxBodyBytes', Infinity],
     ['maxBodyBytes', 1024.5],
   ])('refuses %s = %p: durations and sizes are positive safe integers', (name, value) => {
     expect(() => build({ [name]: value })).toThrow(new RegExp(`\`${name}\` must be a positive whole number`));
+  });
+
+  it('refuses storeTimeoutMs with dedupe: false: there is no store for it to bound', () => {
+    expect(() => build({ dedupe: false, storeTimeoutMs: 1_000 })).toThrow(/`storeTimeoutMs` bounds the dedupe store/);
+    expect(() => build({ storeTimeoutMs: 1_000 })).not.toThrow();
   });
 
   it('accepts maxEventAgeMs: false, where it is documented', () => {

@@ -142,6 +142,107 @@ describe('createReceiver', () => {
     expect([result.status, result.error?.code]).toEqual([503, 'store_unavailable']);
   });
 
+  describe('a store that gives no answer does not hold the request (storeTimeoutMs)', () => {
+    const never = () => new Promise<never>(() => undefined);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const logged = () => {
+      const errors: string[] = [];
+      const logger = {
+        warn: () => undefined,
+        error: (line: unknown, cause?: unknown) => errors.push(`${String(line)} ${String(cause)}`),
+      };
+      return { errors, logger };
+    };
+
+    it('no claim answer: 503 store_unavailable, no handler run, the wait named in the log', async () => {
+      const { errors, logger } = logged();
+      let handled = 0;
+      const store: DedupeStore = { ...memoryDedupeStore(), claim: never };
+      const receiver = createReceiver({
+        secret: SECRET,
+        logger,
+        dedupe: store,
+        storeTimeoutMs: 50,
+        on: { '*': () => void handled++ },
+      });
+      const result = await receiver.receive(signed());
+      expect([result.status, result.error?.code, result.headers['retry-after']]).toEqual([
+        503,
+        'store_unavailable',
+        '5',
+      ]);
+      expect(handled).toBe(0);
+      expect(errors).toEqual([expect.stringContaining("the dedupe store's claim got no answer within 50 ms")]);
+    });
+
+    it('a claim that comes after the deadline is given back: the retry is handled, not kept waiting for its lease', async () => {
+      const inner = memoryDedupeStore();
+      const released: string[] = [];
+      let claims = 0;
+      const store: DedupeStore = {
+        ...inner,
+        claim: async (key, leaseMs, token) => {
+          if (++claims === 1) await sleep(150);
+          return inner.claim(key, leaseMs, token);
+        },
+        release: (key, token) => {
+          released.push(token);
+          inner.release(key, token);
+        },
+      };
+      let handled = 0;
+      const receiver = createReceiver({
+        secret: SECRET,
+        logger: false,
+        dedupe: store,
+        storeTimeoutMs: 50,
+        on: { '*': () => void handled++ },
+      });
+      const delivery = signed();
+      expect((await receiver.receive(delivery)).error?.code).toBe('store_unavailable');
+      await sleep(200);
+      // Given back with the late claim's own token, so nothing else's claim is touched.
+      expect(released).toHaveLength(1);
+      const retry = await receiver.receive(delivery);
+      expect([retry.status, handled]).toEqual([200, 1]);
+      expect(parsed(retry.body)).toEqual({ ok: true });
+    });
+
+    it('no complete answer: still 200 (the work is done), logged', async () => {
+      const { errors, logger } = logged();
+      let handled = 0;
+      const store: DedupeStore = { ...memoryDedupeStore(), complete: never };
+      const receiver = createReceiver({
+        secret: SECRET,
+        logger,
+        dedupe: store,
+        storeTimeoutMs: 50,
+        on: { '*': () => void handled++ },
+      });
+      const result = await receiver.receive(signed());
+      expect([result.status, handled]).toEqual([200, 1]);
+      expect(errors).toEqual([expect.stringContaining("the dedupe store's complete got no answer within 50 ms")]);
+    });
+
+    it('no release answer after a failed handler: 500 handler_failed, logged', async () => {
+      const { errors, logger } = logged();
+      const store: DedupeStore = { ...memoryDedupeStore(), release: never };
+      const receiver = createReceiver({
+        secret: SECRET,
+        logger,
+        dedupe: store,
+        storeTimeoutMs: 50,
+        on: { '*': () => Promise.reject(new Error('handler down')) },
+      });
+      const result = await receiver.receive(signed());
+      expect([result.status, result.error?.code]).toEqual([500, 'handler_failed']);
+      expect(errors).toEqual([
+        expect.stringContaining('handler down'),
+        expect.stringContaining("the dedupe store's release got no answer within 50 ms"),
+      ]);
+    });
+  });
+
   it('accepts Web Headers, a Node-style record with mixed-case names, and bytes or a string body', async () => {
     const { body, headers } = signedRequest(createTestEvent('call.connect'), SECRET);
     const receiver = receiverWith({ dedupe: false });

@@ -104,6 +104,9 @@ expectTypeOf(createTestEvent('account.update')).toEqualTypeOf<VobizEvent>();
 declare const queue: import('@vobiz-webhooks/core').EventQueue;
 createReceiver({ secret, queue });
 createReceiver({ secret, queue, enqueueTimeoutMs: 1_000 });
+createReceiver({ secret, queue, storeTimeoutMs: 2_000 });
+// @ts-expect-error a duration is a number of ms
+createReceiver({ secret, queue, storeTimeoutMs: '2000' });
 // @ts-expect-error the handlers belong to the worker in queue mode
 createReceiver({ secret, queue, on: { '*': () => undefined } });
 // @ts-expect-error inline mode needs `on`

@@ -1,0 +1,23 @@
+/**
+ * `pending`, or a rejection once `ms` passed without it settling: a store or a queue that
+ * never answers must not hold a request open. `late` gets the value if it still comes
+ * after the deadline (a claim then taken is given back); whatever it does or throws is
+ * ignored. The timer is cleared as soon as `pending` settles.
+ */
+export function withinTime<T>(
+  pending: PromiseLike<T>,
+  ms: number,
+  what: string,
+  late?: (value: T) => unknown,
+): Promise<T> {
+  // Also a thenable whose `then` throws: that is a rejection here, never a synchronous throw.
+  const answer = Promise.resolve(pending);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} got no answer within ${ms} ms`));
+      if (late !== undefined) answer.then(late).then(undefined, () => undefined);
+    }, ms);
+  });
+  return Promise.race([answer, expired]).finally(() => clearTimeout(timer));
+}

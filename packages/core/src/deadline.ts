@@ -1,5 +1,10 @@
+/** What `withinTime` rejects with when the deadline passed first. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+}
+
 /**
- * `pending`, or a rejection once `ms` passed without it settling: a store or a queue that
+ * `pending`, or a rejection (`DeadlineError`) once `ms` passed without it settling: a store or a queue that
  * never answers must not hold a request open. `late` gets the value if it still comes
  * after the deadline (a claim then taken is given back); whatever it does or throws is
  * ignored. The timer is cleared as soon as `pending` settles.
@@ -15,7 +20,7 @@ export function withinTime<T>(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new Error(`${what} got no answer within ${ms} ms`));
+      reject(new DeadlineError(`${what} got no answer within ${ms} ms`));
       if (late !== undefined) answer.then(late).then(undefined, () => undefined);
     }, ms);
   });

@@ -1,4 +1,4 @@
-import { withinTime } from './deadline';
+import { DeadlineError, withinTime } from './deadline';
 import type { ClaimResult, DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
@@ -65,12 +65,30 @@ export interface Platform {
   toText(bytes: Uint8Array): string;
 }
 
-/** A claim this receiver holds: its store, its key, and the token that owns it. */
+/** A claim this receiver holds: its store, its key, the token that owns it, and its delivery's batch. */
 interface Claim {
   store: DedupeStore;
   key: string;
   token: string;
+  batch: Batch | undefined;
 }
+
+/** What the events of one delivery of several (a Meta batch) share while they are handled in turn. */
+interface Batch {
+  /** The keys already handled: a body that repeats an item runs it once, also when its first run failed. */
+  tried: Set<string>;
+  /**
+   * The store (`storeTimeoutMs`) or the queue (`enqueueTimeoutMs`) let a deadline pass: the
+   * later items are refused without asking it, so one that stopped answering holds the
+   * request once, not once per item.
+   */
+  storeSilent: boolean;
+  queueSilent: boolean;
+}
+
+/** Whether a failure is a deadline that passed, in a batch (`Batch`). */
+const missedDeadline = (batch: Batch | undefined, cause: unknown): batch is Batch =>
+  batch !== undefined && cause instanceof DeadlineError;
 
 /** A delivery's bytes within the limit, and the text the caller gave when it gave text. */
 interface Body {
@@ -284,11 +302,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * gives no answer within `storeTimeoutMs`. A claim that still comes after that is given
    * back, so the sender's retry is not kept waiting for a lease nobody is using.
    */
-  function claim({ store, key, token }: Claim, log: Logger | undefined): ClaimResult | Promise<ClaimResult> {
+  function claim({ store, key, token, batch }: Claim, log: Logger | undefined): ClaimResult | Promise<ClaimResult> {
     const unavailable = (cause: unknown): never => {
+      if (missedDeadline(batch, cause)) batch.storeSilent = true;
       log?.error('[vobiz-webhooks] dedupe store unavailable; answering 503 so the sender retries.', cause);
       return fail('store_unavailable', 'The dedupe store is unavailable; retry later.', cause);
     };
+    if (batch?.storeSilent === true) {
+      return fail('store_unavailable', 'The dedupe store is unavailable; retry later.');
+    }
     let pending: ClaimResult | PromiseLike<ClaimResult>;
     let promised: boolean;
     try {
@@ -317,11 +339,14 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     event: VobizEvent,
     key: string,
     log: Logger | undefined,
+    batch: Batch | undefined,
   ): Promise<void> {
+    if (batch?.queueSilent === true) fail('queue_unavailable', 'The event queue is unavailable; retry later.');
     try {
       const enqueued = target.queue.enqueue(event, key, { keepMs: dedupeTtlMs });
       await withinTime(enqueued, target.timeoutMs, 'the event queue');
     } catch (cause) {
+      if (missedDeadline(batch, cause)) batch.queueSilent = true;
       log?.error(
         '[vobiz-webhooks] the event queue did not take the event; answering 503 so the sender retries.',
         cause,
@@ -336,17 +361,17 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     list: HandlerList,
     key: string | undefined,
     log: Logger | undefined,
+    batch: Batch | undefined,
   ): void | Promise<void> =>
-    queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event, log), log);
+    queue === undefined ? runHandlers(event, list, log) : enqueue(queue, event, key ?? keyOf(event, log), log, batch);
 
   /**
    * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
    * completed, or released so a retry is handled. Whether it was a duplicate: synchronous
    * while the store and the handlers are.
-   * `tried` holds the keys already handled in this delivery: a body that repeats an item
-   * runs it once, also when its first run failed and released the claim.
+   * `batch` is what the events of a delivery of several share (`Batch`).
    */
-  function handle(event: VobizEvent, log: Logger | undefined, tried?: Set<string>): boolean | Promise<boolean> {
+  function handle(event: VobizEvent, log: Logger | undefined, batch?: Batch): boolean | Promise<boolean> {
     const now = Date.now();
     reportDepartures(event, now, log);
     checkAge(event, now);
@@ -354,15 +379,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
     if (list.length === 0 && queue === undefined) return false;
     if (dedupe === false) {
-      const running = deliver(event, list, undefined, log);
+      const running = deliver(event, list, undefined, log, batch);
       return running === undefined ? false : running.then(() => false);
     }
     const key = keyOf(event, log);
-    if (tried !== undefined) {
-      if (tried.has(key)) return true;
-      tried.add(key);
+    if (batch !== undefined) {
+      if (batch.tried.has(key)) return true;
+      batch.tried.add(key);
     }
-    const held: Claim = { store: dedupe, key, token: tokenPrefix + ++claims };
+    const held: Claim = { store: dedupe, key, token: tokenPrefix + ++claims, batch };
     const claimed = claim(held, log);
     return isPromiseLike(claimed)
       ? claimed.then((result) => deliverClaimed(event, list, held, result, log))
@@ -391,7 +416,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     }
     let running: void | Promise<void>;
     try {
-      running = deliver(event, list, held.key, log);
+      running = deliver(event, list, held.key, log, held.batch);
     } catch (error) {
       return release(held, error, log);
     }
@@ -403,11 +428,12 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** Gives the claim up after a failure, so the sender's retry is handled; rejects with the failure. */
-  async function release({ store, key, token }: Claim, error: unknown, log: Logger | undefined): Promise<never> {
+  async function release({ store, key, token, batch }: Claim, error: unknown, log: Logger | undefined): Promise<never> {
     try {
       const released = store.release(key, token);
       if (isPromiseLike(released)) await withinTime(released, storeTimeoutMs, "the dedupe store's release");
     } catch (cause) {
+      if (missedDeadline(batch, cause)) batch.storeSilent = true;
       log?.error(
         '[vobiz-webhooks] could not release the dedupe claim; the retry waits for the lease to expire.',
         cause,
@@ -417,8 +443,9 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
   }
 
   /** Marks the claim done. A store failing here is logged, and the delivery still acknowledged: the work is done. */
-  function complete({ store, key, token }: Claim, log: Logger | undefined): false | Promise<false> {
+  function complete({ store, key, token, batch }: Claim, log: Logger | undefined): false | Promise<false> {
     const failed = (cause: unknown): false => {
+      if (missedDeadline(batch, cause)) batch.storeSilent = true;
       // A later copy is handled again once the lease expires.
       log?.error('[vobiz-webhooks] could not mark the event done in the dedupe store.', cause);
       return false;
@@ -438,14 +465,15 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * A body of several events (Meta batches items): each is handled on its own, in order,
    * and a failure does not stop the rest, so the resend Meta makes after a failure
    * finds the others done and handles only what failed. The answer is the first failure.
+   * Only a store or queue that let a deadline pass is not asked again for the rest (`Batch`).
    */
   async function handleAll(events: readonly VobizEvent[], log: Logger | undefined): Promise<boolean> {
     let failure: { error: unknown } | undefined;
     let duplicates = 0;
-    const tried = new Set<string>();
+    const batch: Batch = { tried: new Set(), storeSilent: false, queueSilent: false };
     for (const event of events) {
       try {
-        if (await handle(event, log, tried)) duplicates++;
+        if (await handle(event, log, batch)) duplicates++;
       } catch (error) {
         failure ??= { error };
       }

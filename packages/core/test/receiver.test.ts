@@ -1,7 +1,12 @@
 import {
+  createMetaReceiver,
   createReceiver,
   memoryDedupeStore,
   type DedupeStore,
+  type EventQueue,
+  type MetaInlineOptions,
+  type MetaQueueOptions,
+  type MetaWebhookOptions,
   type ReceiveRequest,
   type VobizEvent,
   type InlineOptions,
@@ -222,6 +227,55 @@ describe('createReceiver', () => {
       const result = await receiver.receive(signed());
       expect([result.status, handled]).toEqual([200, 1]);
       expect(errors).toEqual([expect.stringContaining("the dedupe store's complete got no answer within 50 ms")]);
+    });
+
+    /** Meta's object with `count` messages, signed under SECRET as its app secret. */
+    const metaBatch = (count: number): ReceiveRequest => {
+      const body = createTestEvent('message.inbound', { format: 'meta' });
+      const value = body.entry[0]!.changes![0]!.value as { messages: Array<{ id: string }> };
+      const first = value.messages[0]!;
+      value.messages = Array.from({ length: count }, (_, i) => ({ ...first, id: `${first.id}.${i}` }));
+      const { body: raw, headers } = signedRequest(body, SECRET, { format: 'meta' });
+      return { method: 'POST', headers, rawBody: raw };
+    };
+    const metaReceiver = (options: Partial<MetaInlineOptions> | Partial<MetaQueueOptions>) =>
+      createMetaReceiver({
+        appSecret: SECRET,
+        verifyToken: 'verify-me',
+        logger: false,
+        on: { '*': () => undefined },
+        storeTimeoutMs: 100,
+        ...options,
+      } as MetaWebhookOptions);
+
+    it('in a batch, a store that let one deadline pass is not asked again: one wait, not one per item', async () => {
+      let asked = 0;
+      const silent: DedupeStore = { ...memoryDedupeStore(), claim: () => (asked++, never()) };
+      const startedAt = Date.now();
+      const result = await metaReceiver({ dedupe: silent }).receive(metaBatch(10));
+      expect([result.status, result.error?.code, asked]).toEqual([503, 'store_unavailable', 1]);
+      // One deadline of 100 ms, where one per item would be 1 s.
+      expect(Date.now() - startedAt).toBeLessThan(600);
+
+      // A complete that gets no answer: the first item was handled, the rest are left to the resend.
+      let handled = 0;
+      const inner = memoryDedupeStore();
+      const forgetful: DedupeStore = { ...inner, complete: never };
+      const afterComplete = await metaReceiver({ dedupe: forgetful, on: { '*': () => void handled++ } }).receive(
+        metaBatch(10),
+      );
+      expect([afterComplete.status, afterComplete.error?.code, handled]).toEqual([503, 'store_unavailable', 1]);
+    });
+
+    it('in a batch, a queue that let its deadline pass is not asked again, and the claims of the items left are released', async () => {
+      let asked = 0;
+      const queue: EventQueue = { enqueue: () => (asked++, never()) };
+      const store = memoryDedupeStore();
+      const receiver = metaReceiver({ on: undefined, queue, enqueueTimeoutMs: 100, dedupe: store });
+      const result = await receiver.receive(metaBatch(10));
+      expect([result.status, result.error?.code, asked]).toEqual([503, 'queue_unavailable', 1]);
+      // Nothing holds a claim: the resend is enqueued, not answered 409.
+      expect(store.size).toBe(0);
     });
 
     it('no release answer after a failed handler: 500 handler_failed, logged', async () => {

@@ -11,6 +11,7 @@ import {
   guardedLogger,
   routeHandlers,
   safeText,
+  withinTime,
   type DedupeStore,
   type EventHandlers,
   type Logger,
@@ -50,6 +51,12 @@ export interface CreateWorkerOptions<C = RedisConnection> extends Omit<
   leaseMs?: number;
   /** How long `dedupe` remembers a completed handler. Default 48 h 5 min, the receiver's window. */
   dedupeTtlMs?: number;
+  /**
+   * How long the worker waits for `dedupe` to answer one operation. A claim with no answer
+   * by then fails the attempt, retried after the backoff (a claim that still comes is given
+   * back); a complete or a release is logged. Default 5 s.
+   */
+  storeTimeoutMs?: number;
   /** Default `console`; `false` silences the worker. */
   logger?: Logger | false;
   /** Called once, after an event's last attempt failed and its job is in the failed set. */
@@ -108,6 +115,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     dedupe,
     leaseMs = MINUTE,
     dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS,
+    storeTimeoutMs = 5_000,
     logger,
     onFailed,
     workerName,
@@ -123,6 +131,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
   positiveInteger('concurrency', concurrency);
   positiveInteger('leaseMs', leaseMs);
   positiveInteger('dedupeTtlMs', dedupeTtlMs);
+  positiveInteger('storeTimeoutMs', storeTimeoutMs);
   if (onFailed !== undefined && typeof onFailed !== 'function') {
     throw new TypeError('vobiz-webhooks: `onFailed` must be a function of (event, error).');
   }
@@ -153,7 +162,12 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     }
     const id = storeKey(routed.key, key);
     const token = tokenPrefix + ++claims;
-    const claimed = await dedupe.claim(id, leaseMs, token);
+    const store = dedupe;
+    // A store that never answers fails the attempt (retried) instead of holding the job and its slot.
+    const bounded = <T>(pending: T | PromiseLike<T>, operation: string, late?: (value: T) => unknown) =>
+      withinTime(Promise.resolve(pending), storeTimeoutMs, `the dedupe store's ${operation}`, late);
+    const giveBack = (late: string) => (late === 'claimed' ? store.release(id, token) : undefined);
+    const claimed = await bounded(store.claim(id, leaseMs, token), 'claim', giveBack);
     if (claimed === 'done') return;
     if (claimed === 'processing') {
       throw new HandlerInProgress(`handler '${routed.key}' is running in another attempt; retried after it finished.`);
@@ -162,14 +176,14 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
       await routed.handler(event);
     } catch (error) {
       try {
-        await dedupe.release(id, token);
+        await bounded(store.release(id, token), 'release');
       } catch (cause) {
         log?.error('[vobiz-webhooks] could not release a handler claim; the retry waits for its lease.', cause);
       }
       throw error;
     }
     try {
-      await dedupe.complete(id, keepMs, token);
+      await bounded(store.complete(id, keepMs, token), 'complete');
     } catch (cause) {
       // The job's own record below still keeps the re-runs of this job from running it again.
       log?.error('[vobiz-webhooks] could not mark a handler done in the dedupe store.', cause);

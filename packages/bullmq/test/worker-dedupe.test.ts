@@ -1,8 +1,15 @@
 import Redis from 'ioredis';
 import { createTestEvent } from '@vobiz-webhooks/core/testing';
+import type { DedupeStore } from '@vobiz-webhooks/core';
 import { redisDedupeStore } from '@vobiz-webhooks/redis';
 import { eventually } from '@vobiz-webhooks/test-suites';
-import { bullmqQueue, createWorker, type BullmqEventQueue, type VobizEventWorker } from '@vobiz-webhooks/bullmq';
+import {
+  bullmqQueue,
+  createWorker,
+  type BullmqEventQueue,
+  type CreateWorkerOptions,
+  type VobizEventWorker,
+} from '@vobiz-webhooks/bullmq';
 import { REDIS_URL, deleteKeys, describeWithRedis, uniquePrefix } from '@vobiz-webhooks/test-suites';
 import { QUICK_STALLS, uniqueQueueName } from './support/harness';
 
@@ -26,10 +33,22 @@ describeWithRedis('worker dedupe store', () => {
     client.disconnect();
   });
 
-  function queueWithWorker(on: Parameters<typeof createWorker>[0]['on'], jobOptions = {}) {
+  function queueWithWorker(
+    on: Parameters<typeof createWorker>[0]['on'],
+    jobOptions = {},
+    workerOptions: Partial<CreateWorkerOptions> = {},
+  ) {
     const name = uniqueQueueName('dedupe');
     const events = bullmqQueue({ connection: REDIS_URL, name, logger: false, jobOptions });
-    const worker = createWorker({ connection: REDIS_URL, name, on, dedupe, logger: false, ...QUICK_STALLS });
+    const worker = createWorker({
+      connection: REDIS_URL,
+      name,
+      on,
+      dedupe,
+      logger: false,
+      ...QUICK_STALLS,
+      ...workerOptions,
+    });
     open.push(events, worker);
     return events;
   }
@@ -64,6 +83,52 @@ describeWithRedis('worker dedupe store', () => {
     await eventually(() => expect(runs).toEqual(['message.status', '*']));
     await eventually(async () => expect(await events.queue.getCompletedCount()).toBe(1));
     expect(runs).toEqual(['message.status', '*']);
+  });
+
+  /** The shared store, but its first claim answers after `delayMs`, or never. */
+  function slowFirstClaim(delayMs: number | 'never'): DedupeStore & { claims: () => number } {
+    let claims = 0;
+    return {
+      ...dedupe,
+      claim: async (key, leaseMs, token) => {
+        if (++claims === 1) {
+          await new Promise((resolve) => (delayMs === 'never' ? undefined : setTimeout(resolve, delayMs)));
+        }
+        return dedupe.claim(key, leaseMs, token);
+      },
+      complete: dedupe.complete,
+      release: dedupe.release,
+      claims: () => claims,
+    };
+  }
+
+  it('a claim with no answer within storeTimeoutMs fails the attempt, and the retry runs the handler once', async () => {
+    const runs: string[] = [];
+    const store = slowFirstClaim('never');
+    const events = queueWithWorker(
+      { 'message.inbound': () => void runs.push('message.inbound') },
+      { attempts: 5, backoff: { type: 'fixed', delay: 50 } },
+      { dedupe: store, storeTimeoutMs: 200 },
+    );
+    const event = createTestEvent('message.inbound');
+    await events.enqueue(event, event.event_id);
+    await eventually(async () => expect(await events.queue.getCompletedCount()).toBe(1));
+    expect([runs, store.claims()]).toEqual([['message.inbound'], 2]);
+  });
+
+  it('a claim that answers after storeTimeoutMs is given back: the retry is not kept waiting for its 60 s lease', async () => {
+    const runs: string[] = [];
+    // Answered at 300 ms, after the 200 ms deadline and before the retry at 700 ms.
+    const store = slowFirstClaim(300);
+    const events = queueWithWorker(
+      { 'message.inbound': () => void runs.push('message.inbound') },
+      { attempts: 50, backoff: { type: 'fixed', delay: 500 } },
+      { dedupe: store, storeTimeoutMs: 200, leaseMs: 60_000 },
+    );
+    const event = createTestEvent('message.inbound');
+    await events.enqueue(event, event.event_id);
+    await eventually(async () => expect(await events.queue.getCompletedCount()).toBe(1));
+    expect([runs, store.claims()]).toEqual([['message.inbound'], 2]);
   });
 
   it('refuses a store that forgets sooner than dedupeTtlMs', () => {

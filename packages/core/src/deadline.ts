@@ -4,10 +4,10 @@ export class DeadlineError extends Error {
 }
 
 /**
- * `pending`, or a rejection (`DeadlineError`) once `ms` passed without it settling: a store or a queue that
- * never answers must not hold a request open. `late` gets the value if it still comes
- * after the deadline (a claim then taken is given back); whatever it does or throws is
- * ignored. The timer is cleared as soon as `pending` settles.
+ * `pending`, or a rejection (`DeadlineError`) once `ms` passed without it settling: a store
+ * or a queue that never answers must not hold a request open. `late` gets the value if it
+ * still comes after the deadline (a claim then taken is given back); whatever it does or
+ * throws is ignored. The timer is cleared as soon as `pending` settles.
  */
 export function withinTime<T>(
   pending: PromiseLike<T>,
@@ -15,14 +15,26 @@ export function withinTime<T>(
   what: string,
   late?: (value: T) => unknown,
 ): Promise<T> {
-  // Also a thenable whose `then` throws: that is a rejection here, never a synchronous throw.
-  const answer = Promise.resolve(pending);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
       reject(new DeadlineError(`${what} got no answer within ${ms} ms`));
-      if (late !== undefined) answer.then(late).then(undefined, () => undefined);
     }, ms);
+    // Also a thenable whose `then` throws: that is a rejection here, never a synchronous throw.
+    Promise.resolve(pending).then(
+      (value) => {
+        clearTimeout(timer);
+        if (!expired) resolve(value);
+        else if (late !== undefined)
+          Promise.resolve(value)
+            .then(late)
+            .then(undefined, () => undefined);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([answer, expired]).finally(() => clearTimeout(timer));
 }

@@ -158,25 +158,29 @@ describe('createReceiver', () => {
       };
       return { errors, logger };
     };
-
-    it('no claim answer: 503 store_unavailable, no handler run, the wait named in the log', async () => {
-      const { errors, logger } = logged();
-      let handled = 0;
-      const store: DedupeStore = { ...memoryDedupeStore(), claim: never };
+    /** A receiver on `store` with a 50 ms deadline, counting the events its handler ran for. */
+    const receiverOn = (store: DedupeStore, logger: InlineOptions['logger'] = false) => {
+      const counted = { handled: 0 };
       const receiver = createReceiver({
         secret: SECRET,
         logger,
         dedupe: store,
         storeTimeoutMs: 50,
-        on: { '*': () => void handled++ },
+        on: { '*': () => void counted.handled++ },
       });
+      return { receiver, counted };
+    };
+
+    it('no claim answer: 503 store_unavailable, no handler run, the wait named in the log', async () => {
+      const { errors, logger } = logged();
+      const { receiver, counted } = receiverOn({ ...memoryDedupeStore(), claim: never }, logger);
       const result = await receiver.receive(signed());
       expect([result.status, result.error?.code, result.headers['retry-after']]).toEqual([
         503,
         'store_unavailable',
         '5',
       ]);
-      expect(handled).toBe(0);
+      expect(counted.handled).toBe(0);
       expect(errors).toEqual([expect.stringContaining("the dedupe store's claim got no answer within 50 ms")]);
     });
 
@@ -195,37 +199,22 @@ describe('createReceiver', () => {
           inner.release(key, token);
         },
       };
-      let handled = 0;
-      const receiver = createReceiver({
-        secret: SECRET,
-        logger: false,
-        dedupe: store,
-        storeTimeoutMs: 50,
-        on: { '*': () => void handled++ },
-      });
+      const { receiver, counted } = receiverOn(store);
       const delivery = signed();
       expect((await receiver.receive(delivery)).error?.code).toBe('store_unavailable');
       await sleep(200);
       // Given back with the late claim's own token, so nothing else's claim is touched.
       expect(released).toHaveLength(1);
       const retry = await receiver.receive(delivery);
-      expect([retry.status, handled]).toEqual([200, 1]);
+      expect([retry.status, counted.handled]).toEqual([200, 1]);
       expect(parsed(retry.body)).toEqual({ ok: true });
     });
 
     it('no complete answer: still 200 (the work is done), logged', async () => {
       const { errors, logger } = logged();
-      let handled = 0;
-      const store: DedupeStore = { ...memoryDedupeStore(), complete: never };
-      const receiver = createReceiver({
-        secret: SECRET,
-        logger,
-        dedupe: store,
-        storeTimeoutMs: 50,
-        on: { '*': () => void handled++ },
-      });
+      const { receiver, counted } = receiverOn({ ...memoryDedupeStore(), complete: never }, logger);
       const result = await receiver.receive(signed());
-      expect([result.status, handled]).toEqual([200, 1]);
+      expect([result.status, counted.handled]).toEqual([200, 1]);
       expect(errors).toEqual([expect.stringContaining("the dedupe store's complete got no answer within 50 ms")]);
     });
 

@@ -123,11 +123,12 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     ...workerOptions
   } = options;
   const log = guardedLogger(logger);
-  const handlersFor = routeHandlers(
-    on,
-    "the handlers this worker runs, e.g. createWorker({ connection, on: { 'message.inbound': async (event) => {…} } }), " +
+  const handlersFor = routeHandlers(on, {
+    required:
+      "the handlers this worker runs, e.g. createWorker({ connection, on: { 'message.inbound': async (event) => {…} } }), " +
       'the same object the receiver would have inline.',
-  );
+    log,
+  });
   positiveInteger('concurrency', concurrency);
   positiveInteger('leaseMs', leaseMs);
   positiveInteger('dedupeTtlMs', dedupeTtlMs);

@@ -15,12 +15,57 @@ const RECEIVER_ON =
   "an object of handlers, e.g. { 'message.inbound': async (event) => {…} } " +
   '(or `queue`, to run the handlers in worker processes).';
 
+/** The keys `EventHandlers` names; any `call.<event>` and `meta.<field>` too. */
+const KNOWN_KEYS = ['message.inbound', 'message.status', 'contact.updated', 'campaign.completed', 'call.*', '*'];
+
+/** Edits (insertions, deletions, substitutions) from `a` to `b`, stopping early past `most`. */
+function editsBetween(a: string, b: string, most: number): number {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * A warning for a handler key no event arrives under: a misspelling that the types catch
+ * only on an object literal (`const on = {…}` declared apart compiles), said once at
+ * construction with the key it most likely meant.
+ */
+function unknownKeyWarning(key: string): string | undefined {
+  if (KNOWN_KEYS.includes(key) || key.startsWith('call.') || key.startsWith('meta.')) return undefined;
+  const lower = key.toLowerCase();
+  // Near an earlier name too ('message.recieved'): what that name became.
+  const candidates: ReadonlyArray<readonly [string, string]> = [
+    ...KNOWN_KEYS.map((known) => [known, known] as const),
+    ...Object.entries(LEGACY_EVENT_TYPES),
+  ];
+  const near = candidates.find(([name]) => editsBetween(lower, name, 2) <= 2)?.[1];
+  const advice = near === undefined ? '' : ` Did you mean '${near}'?`;
+  return (
+    `[vobiz-webhooks] \`on\` has a handler for '${safeText(key, 64)}', an event type this version does not know: ` +
+    `it runs only for deliveries of exactly that type.${advice} The keys are ` +
+    `${KNOWN_KEYS.map((known) => `'${known}'`).join(', ')}, any 'call.<event>' and 'meta.<field>'; ` +
+    "event types added later reach '*'."
+  );
+}
+
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
  * `'call.*'` for call events, then `'*'`. Types without their own key share a list.
- * `required` says what `on` should be when it is missing (the receiver's wording by default).
+ * `required` says what `on` should be when it is missing (the receiver's wording by
+ * default); `log` hears of keys no event arrives under.
  */
-export function routeHandlers(on: unknown, required = RECEIVER_ON): (eventType: string) => HandlerList {
+export function routeHandlers(
+  on: unknown,
+  { required = RECEIVER_ON, log }: { required?: string; log?: Logger | undefined } = {},
+): (eventType: string) => HandlerList {
   if (typeof on !== 'object' || on === null) throw new TypeError(`vobiz-webhooks: \`on\` is required: ${required}`);
   const handlers = on as Record<string, EventHandler<VobizEvent> | undefined>;
   for (const [legacy, current] of Object.entries(LEGACY_EVENT_TYPES)) {
@@ -43,7 +88,10 @@ export function routeHandlers(on: unknown, required = RECEIVER_ON): (eventType: 
     if (handler !== undefined && typeof handler !== 'function') {
       throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
     }
-    if (handler === undefined || type === '*' || type === 'call.*') continue;
+    if (handler === undefined) continue;
+    const warning = unknownKeyWarning(type);
+    if (warning !== undefined) log?.warn(warning);
+    if (type === '*' || type === 'call.*') continue;
     byType.set(type, [{ key: type, handler }, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
   }
   return (type) => byType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);

@@ -162,7 +162,8 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
 
   const secrets = normalizeSecrets(source.secret, source.secretName);
   const queue = resolveQueue(options);
-  const handlersFor = queue === undefined ? routeHandlers(on) : () => [];
+  const log = guardedLogger(logger);
+  const handlersFor = queue === undefined ? routeHandlers(on, { log }) : () => [];
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
   positiveInteger('maxBodyBytes', maxBodyBytes);
   positiveInteger('leaseMs', leaseMs);
@@ -181,7 +182,6 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
         `handled twice. Leave dedupeTtlMs unset, or set it to at least ${window}, or lower maxEventAgeMs.`,
     );
   }
-  const log = guardedLogger(logger);
   const dedupe = store ?? memoryDedupeStore({ logger: log ?? false });
   if (dedupe === false && options.storeTimeoutMs !== undefined) {
     throw new TypeError('vobiz-webhooks: `storeTimeoutMs` bounds the dedupe store, and `dedupe` is false; drop one.');

@@ -60,3 +60,55 @@ describe('worker routing agrees with the receiver', () => {
     expect(() => routeHandlers({ '*': 42 })).toThrow("the handler for '*' must be a function");
   });
 });
+
+describe('a handler key no event arrives under', () => {
+  const warningsFor = (keys: string[]): string[] => {
+    const warnings: string[] = [];
+    const on = Object.fromEntries(keys.map((key) => [key, () => undefined])) as EventHandlers;
+    createReceiver({
+      secret: SECRET,
+      on,
+      logger: { warn: (line: unknown) => warnings.push(String(line)), error: () => {} },
+    });
+    return warnings;
+  };
+
+  it('is warned about once at construction, with the key it most likely meant', () => {
+    const warnings = warningsFor(['message.status', 'message.inboud', 'Message.Status', 'call.*', 'cal.*']);
+    expect(warnings).toEqual([
+      expect.stringContaining("a handler for 'message.inboud', an event type this version does not know"),
+      expect.stringContaining("a handler for 'Message.Status'"),
+      expect.stringContaining("a handler for 'cal.*'"),
+    ]);
+    expect(warnings[0]).toContain("Did you mean 'message.inbound'?");
+    expect(warnings[1]).toContain("Did you mean 'message.status'?");
+    expect(warnings[2]).toContain("Did you mean 'call.*'?");
+    // Near one of Vobiz's earlier names: the key that name became.
+    expect(warningsFor(['message.recieved'])).toEqual([expect.stringContaining("Did you mean 'message.inbound'?")]);
+  });
+
+  it('an unknown type far from every key is still named, without a guess; it keeps its handler', async () => {
+    const [warning, ...rest] = warningsFor(['template.category_update']);
+    expect(rest).toEqual([]);
+    expect(warning).toMatch(/'template.category_update', an event type this version does not know/);
+    expect(warning).not.toContain('Did you mean');
+    expect(await receiverRoute(['template.category_update', '*'], 'template.category_update')).toEqual([
+      'template.category_update',
+      '*',
+    ]);
+  });
+
+  it('every key the types name, any call.<event> and meta.<field>, is not warned about', () => {
+    const known = ['message.inbound', 'message.status', 'contact.updated', 'campaign.completed', 'call.*', '*'];
+    expect(warningsFor([...known, 'call.connect', 'call.transfer', 'meta.account_update'])).toEqual([]);
+  });
+
+  it('routeHandlers, which the worker routes with, warns through the log it is given', () => {
+    const warnings: string[] = [];
+    routeHandlers(
+      { 'mesage.status': () => undefined },
+      { log: { warn: (line: unknown) => warnings.push(String(line)), error: () => {} } },
+    );
+    expect(warnings).toEqual([expect.stringContaining("Did you mean 'message.status'?")]);
+  });
+});

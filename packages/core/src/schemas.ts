@@ -304,8 +304,9 @@ export const metaEnvelopeSchema = z.looseObject({
   object: str.optional(),
   entry: z.array(
     z.looseObject({
-      id: z.union([str, z.number()]).optional(),
-      changes: z.array(z.looseObject({ field: str, value: z.unknown() })).optional(),
+      // Null as absent: what identifies the account, or holds the changes, is never a reason to lose them.
+      id: z.union([str, z.number()]).nullish(),
+      changes: z.array(z.looseObject({ field: str, value: z.unknown() })).nullish(),
     }),
   ),
 });

@@ -127,6 +127,18 @@ describe('metaWebhook: a batch is one event per item', () => {
     expect(seen).toEqual([]);
   });
 
+  it('an entry whose id or changes are null is read as without them, not refused', async () => {
+    const { send: post, seen } = receiving();
+    const message = text();
+    const withNullId = await post(metaBody([messagesChange({ messages: [message] })], { id: null }));
+    expect(withNullId.answer).toEqual(ok);
+    expect(withNullId.events?.map((event) => [event.event_type, event.account_id])).toEqual([['message.inbound', '']]);
+    const withNullChanges = await post({ object: 'whatsapp_business_account', entry: [{ id: WABA, changes: null }] });
+    expect(withNullChanges.answer).toEqual(ok);
+    expect(withNullChanges.events?.map((event) => event.event_type)).toEqual(['meta.entry']);
+    expect(eventsOf(seen, 'message.inbound').map((event) => event.event_id)).toEqual([message.id]);
+  });
+
   it.each([
     { body: 'no entry', value: { object: 'whatsapp_business_account' } },
     { body: 'an entry that is not a list', value: { object: 'whatsapp_business_account', entry: {} } },

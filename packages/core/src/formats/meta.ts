@@ -166,13 +166,13 @@ export const metaFormat: WireFormat = {
     const events: VobizEvent[] = [];
     (body as { entry: Json[] }).entry.forEach((entry, entryIndex) => {
       const place = {
-        account: entry['id'] === undefined ? '' : String(entry['id']),
+        account: entry['id'] === undefined || entry['id'] === null ? '' : String(entry['id']),
         entryTime: entry['time'],
         fallbackTime: isoFromUnix(entry['time']) ?? arrived,
         body: text,
         position: String(entryIndex),
       };
-      const changes = entry['changes'] as Json[] | undefined;
+      const changes = (entry['changes'] ?? undefined) as Json[] | undefined;
       // An entry without changes (another product's shape) reaches `'*'` whole, as `meta.entry`.
       if (changes === undefined) changeEvents('entry', entry, place, events);
       changes?.forEach((change, changeIndex) => {

@@ -1,6 +1,24 @@
+/** The longest delay JavaScript timers keep: past it, `setTimeout` fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** What `withinTime` rejects with when the deadline passed first. */
 export class DeadlineError extends Error {
-  override readonly name = 'DeadlineError';
+  // The name timeouts go by (`AbortSignal.timeout`, the Redis store's own deadline): see `isTimeout`.
+  override readonly name = 'TimeoutError';
+}
+
+/**
+ * Whether a failure is a deadline that passed: `withinTime`'s own, or a store's or
+ * queue's that names its error `TimeoutError`, as the Redis store and `AbortSignal.timeout`
+ * do. Never throws, whatever was thrown.
+ */
+export function isTimeout(error: unknown): boolean {
+  if (error instanceof DeadlineError) return true;
+  try {
+    return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
+  } catch {
+    return false;
+  }
 }
 
 /**

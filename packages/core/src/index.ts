@@ -37,7 +37,7 @@ export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics'
 // Errors, and log-safe text
 export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
 export { guardedLogger, rateLimit, safeText, type RateLimit } from './log';
-export { withinTime } from './deadline';
+export { isTimeout, MAX_TIMER_MS, withinTime } from './deadline';
 
 // The wire format
 export { parseEnvelope } from './envelope';

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from './deadline';
 import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
 import { guardedLogger } from './log';
@@ -40,12 +41,16 @@ export interface ResolvedOptions {
   storeTimeoutMs: number;
 }
 
-/** Durations and sizes are positive safe integers: `Infinity` or `1e21` would pass a `> 0` check and break a store. */
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+/**
+ * Durations and sizes are positive safe integers: `Infinity` or `1e21` would pass a `> 0`
+ * check and break a store. A timeout is at most `MAX_TIMER_MS`, past which a timer fires at once.
+ */
+function positiveInteger(name: string, value: unknown, most = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= most) return value;
+  const why = most === MAX_TIMER_MS ? ', the longest a JavaScript timer waits' : '';
   throw new TypeError(
     `vobiz-webhooks: \`${name}\` must be a positive whole number of ${name === 'maxBodyBytes' ? 'bytes' : 'milliseconds'} ` +
-      `(at most ${Number.MAX_SAFE_INTEGER}), got ${String(value)}.`,
+      `(at most ${most}${why}), got ${String(value)}.`,
   );
 }
 
@@ -74,7 +79,10 @@ function resolveQueue(options: AnyOptions): ResolvedOptions['queue'] {
         'createWorker({ connection, on }) in the worker process, and give the receiver only `queue`.',
     );
   }
-  return { queue: queue as EventQueue, timeoutMs: positiveInteger('enqueueTimeoutMs', enqueueTimeoutMs) };
+  return {
+    queue: queue as EventQueue,
+    timeoutMs: positiveInteger('enqueueTimeoutMs', enqueueTimeoutMs, MAX_TIMER_MS),
+  };
 }
 
 /** A duration for messages: `48 h`, `168 h`, `0.5 h`. */
@@ -167,7 +175,7 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
   if (maxEventAgeMs !== false) positiveInteger('maxEventAgeMs', maxEventAgeMs);
   positiveInteger('maxBodyBytes', maxBodyBytes);
   positiveInteger('leaseMs', leaseMs);
-  positiveInteger('storeTimeoutMs', storeTimeoutMs);
+  positiveInteger('storeTimeoutMs', storeTimeoutMs, MAX_TIMER_MS);
   if (typeof dedupeKey !== 'function')
     throw new TypeError('vobiz-webhooks: `dedupeKey` must be a function of the event.');
 

@@ -1,4 +1,4 @@
-import { DeadlineError, withinTime } from './deadline';
+import { isTimeout, withinTime } from './deadline';
 import type { ClaimResult, DedupeStore } from './dedupe';
 import { departureReporter } from './departures';
 import { mismatchExplainer } from './diagnostics';
@@ -78,9 +78,10 @@ interface Batch {
   /** The keys already handled: a body that repeats an item runs it once, also when its first run failed. */
   tried: Set<string>;
   /**
-   * The store (`storeTimeoutMs`) or the queue (`enqueueTimeoutMs`) let a deadline pass: the
-   * later items are refused without asking it, so one that stopped answering holds the
-   * request once, not once per item.
+   * The store or the queue let a deadline pass (`storeTimeoutMs`, `enqueueTimeoutMs`, or its
+   * own, such as the Redis store's `timeoutMs`): the later items are refused without asking
+   * it, so one that stopped answering holds the request once, not once per item. Any other
+   * failure is one item's: the rest are still tried.
    */
   storeSilent: boolean;
   queueSilent: boolean;
@@ -88,7 +89,7 @@ interface Batch {
 
 /** Whether a failure is a deadline that passed, in a batch (`Batch`). */
 const missedDeadline = (batch: Batch | undefined, cause: unknown): batch is Batch =>
-  batch !== undefined && cause instanceof DeadlineError;
+  batch !== undefined && isTimeout(cause);
 
 /** A delivery's bytes within the limit, and the text the caller gave when it gave text. */
 interface Body {

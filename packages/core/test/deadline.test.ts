@@ -1,4 +1,4 @@
-import { withinTime } from '@vobiz-webhooks/core';
+import { isTimeout, MAX_TIMER_MS, withinTime } from '@vobiz-webhooks/core';
 
 // The one bound on every store and queue answer the receiver and the worker wait for.
 describe('withinTime', () => {
@@ -15,7 +15,7 @@ describe('withinTime', () => {
     const startedAt = Date.now();
     await expect(withinTime(after(150, 'claimed'), 30, "the store's claim", (v) => late.push(v))).rejects.toMatchObject(
       {
-        name: 'DeadlineError',
+        name: 'TimeoutError',
         message: "the store's claim got no answer within 30 ms",
       },
     );
@@ -49,5 +49,26 @@ describe('withinTime', () => {
     } finally {
       process.off('unhandledRejection', record);
     }
+  });
+
+  it('isTimeout: its own deadline, and any error named TimeoutError; never throws', async () => {
+    const own = await withinTime(new Promise(() => undefined), 1, 'x').catch((error: unknown) => error);
+    expect(isTimeout(own)).toBe(true);
+    expect(isTimeout(new DOMException('slow', 'TimeoutError'))).toBe(true);
+    expect(isTimeout(Object.assign(new Error('no reply'), { name: 'TimeoutError' }))).toBe(true);
+    expect([new Error('down'), 'TimeoutError', null, undefined].map(isTimeout)).toEqual([false, false, false, false]);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(isTimeout(hostile)).toBe(false);
+  });
+
+  it('MAX_TIMER_MS is the longest delay a timer keeps', () => {
+    expect(MAX_TIMER_MS).toBe(2 ** 31 - 1);
   });
 });

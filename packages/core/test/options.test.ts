@@ -26,6 +26,7 @@ describe('resolving the options', () => {
     ['leaseMs', '60000'],
     ['storeTimeoutMs', 0],
     ['storeTimeoutMs', Infinity],
+    ['storeTimeoutMs', 2 ** 31],
     ['maxBodyBytes', Infinity],
     ['maxBodyBytes', 1024.5],
   ])('refuses %s = %p: durations and sizes are positive safe integers', (name, value) => {

@@ -131,6 +131,10 @@ describe('queue mode', () => {
     expect(() => createReceiver({ secret: SECRET, queue: memoryQueue().queue, enqueueTimeoutMs: Infinity })).toThrow(
       /`enqueueTimeoutMs` must be a positive whole number/,
     );
+    // Past the longest a timer waits, setTimeout would fire at once: every enqueue would be refused.
+    expect(() => createReceiver({ secret: SECRET, queue: memoryQueue().queue, enqueueTimeoutMs: 2 ** 31 })).toThrow(
+      /at most 2147483647, the longest a JavaScript timer waits/,
+    );
     expect(() => createReceiver({ secret: SECRET, on: {}, enqueueTimeoutMs: 100 } as unknown as QueueOptions)).toThrow(
       /`enqueueTimeoutMs` is for queue mode/,
     );

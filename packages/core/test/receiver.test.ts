@@ -256,6 +256,23 @@ describe('createReceiver', () => {
       expect([afterComplete.status, afterComplete.error?.code, handled]).toEqual([503, 'store_unavailable', 1]);
     });
 
+    it("in a batch, a store's own timeout (an error named TimeoutError, as the Redis store's) counts as one; other failures are each item's", async () => {
+      const failing = (name: string) => {
+        const store = { ...memoryDedupeStore(), asked: 0 };
+        store.claim = async () => {
+          store.asked++;
+          throw Object.assign(new Error('no reply'), { name });
+        };
+        return store;
+      };
+      const timedOut = failing('TimeoutError');
+      const refused = await metaReceiver({ dedupe: timedOut }).receive(metaBatch(5));
+      expect([refused.status, refused.error?.code, timedOut.asked]).toEqual([503, 'store_unavailable', 1]);
+      const broken = failing('Error');
+      await metaReceiver({ dedupe: broken }).receive(metaBatch(5));
+      expect(broken.asked).toBe(5);
+    });
+
     it('in a batch, a queue that let its deadline pass is not asked again, and the claims of the items left are released', async () => {
       let asked = 0;
       const queue: EventQueue = { enqueue: () => (asked++, never()) };

@@ -1,4 +1,4 @@
-import type { ClaimResult, DedupeStore } from '@vobiz-webhooks/core';
+import { MAX_TIMER_MS, type ClaimResult, type DedupeStore } from '@vobiz-webhooks/core';
 import { commandSender, guardErrorEvents, type RedisClient } from './client';
 import { CLAIM_SCRIPT, claimValue, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './scripts';
 
@@ -52,9 +52,11 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
     throw new TypeError('redisDedupeStore: `client` is required: an ioredis client or a connected node-redis client.');
   }
   if (typeof prefix !== 'string') throw new TypeError('redisDedupeStore: `prefix` must be a string.');
-  if (timeoutMs !== false && !(timeoutMs > 0)) {
+  // Past MAX_TIMER_MS a timer fires at once: every operation would time out.
+  if (timeoutMs !== false && !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
     throw new TypeError(
-      `redisDedupeStore: \`timeoutMs\` must be a positive number of ms or false, got ${String(timeoutMs)}.`,
+      `redisDedupeStore: \`timeoutMs\` must be a positive number of ms (at most ${MAX_TIMER_MS}) or false, got ` +
+        `${String(timeoutMs)}.`,
     );
   }
   const send = commandSender(client);
@@ -75,7 +77,12 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              reject(new Error(`@vobiz-webhooks/redis: ${operation} got no reply from Redis within ${timeoutMs} ms.`));
+              const silent = new Error(
+                `@vobiz-webhooks/redis: ${operation} got no reply from Redis within ${timeoutMs} ms.`,
+              );
+              // The name timeouts go by: the receiver then asks no more in this delivery (core's isTimeout).
+              silent.name = 'TimeoutError';
+              reject(silent);
             }, timeoutMs);
       timer?.unref?.();
       pending.then(

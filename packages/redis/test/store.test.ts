@@ -37,6 +37,7 @@ describe('redisDedupeStore options', () => {
   test('rejects a timeout that is not a positive number or false', () => {
     const client = { call: async () => 'OK', status: 'ready' } as unknown as RedisClient;
     expect(() => redisDedupeStore({ client, timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => redisDedupeStore({ client, timeoutMs: 2 ** 31 })).toThrow(/at most 2147483647/);
     expect(() => redisDedupeStore({ client, timeoutMs: false })).not.toThrow();
   });
 });
@@ -243,7 +244,11 @@ describeWithRedis('redisDedupeStore on a real Redis', () => {
       try {
         const store = redisDedupeStore({ client, prefix, timeoutMs: 300 });
         const noReply = '@vobiz-webhooks/redis: claim got no reply from Redis within 300 ms.';
-        await expect(store.claim('never-answered', MINUTE, token())).rejects.toThrow(noReply);
+        // Named as timeouts are, so that the receiver asks no more within a delivery (isTimeout).
+        await expect(store.claim('never-answered', MINUTE, token())).rejects.toMatchObject({
+          name: 'TimeoutError',
+          message: noReply,
+        });
         const receiver = createReceiver({ secret: SECRET, dedupe: store, on: { '*': () => {} }, logger: false });
         const result = await deliver(receiver, createTestEvent('call.connect'));
         expect(result.status).toBe(503);

@@ -12,6 +12,7 @@ import {
   routeHandlers,
   safeText,
   withinTime,
+  MAX_TIMER_MS,
   type DedupeStore,
   type EventHandlers,
   type Logger,
@@ -93,11 +94,18 @@ class HandlerInProgress extends Error {
   override readonly name = 'HandlerInProgress';
 }
 
+/** The `dedupe` store gave no claim (it failed, or did not answer in time): the handler did not run. */
+class ClaimFailed extends Error {
+  override readonly name = 'ClaimFailed';
+}
+
 const reasonOf = (error: unknown): string => safeText(error instanceof Error ? error.message : String(error), 200);
 
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  throw new TypeError(`vobiz-webhooks: \`${name}\` must be a positive whole number, got ${String(value)}.`);
+function positiveInteger(name: string, value: unknown, most = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= most) return value;
+  throw new TypeError(
+    `vobiz-webhooks: \`${name}\` must be a positive whole number (at most ${most}), got ${String(value)}.`,
+  );
 }
 
 /**
@@ -132,7 +140,13 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
   positiveInteger('concurrency', concurrency);
   positiveInteger('leaseMs', leaseMs);
   positiveInteger('dedupeTtlMs', dedupeTtlMs);
-  positiveInteger('storeTimeoutMs', storeTimeoutMs);
+  // A timer waits at most MAX_TIMER_MS; past it, every claim would time out at once.
+  positiveInteger('storeTimeoutMs', storeTimeoutMs, MAX_TIMER_MS);
+  if (dedupe === undefined && options.storeTimeoutMs !== undefined) {
+    throw new TypeError(
+      "vobiz-webhooks: `storeTimeoutMs` bounds the worker's `dedupe` store, and none was given; drop one.",
+    );
+  }
   if (onFailed !== undefined && typeof onFailed !== 'function') {
     throw new TypeError('vobiz-webhooks: `onFailed` must be a function of (event, error).');
   }
@@ -168,7 +182,12 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     const bounded = <T>(pending: T | PromiseLike<T>, operation: string, late?: (value: T) => unknown) =>
       withinTime(Promise.resolve(pending), storeTimeoutMs, `the dedupe store's ${operation}`, late);
     const giveBack = (late: string) => (late === 'claimed' ? store.release(id, token) : undefined);
-    const claimed = await bounded(store.claim(id, leaseMs, token), 'claim', giveBack);
+    let claimed: string;
+    try {
+      claimed = await bounded(store.claim(id, leaseMs, token), 'claim', giveBack);
+    } catch (cause) {
+      throw new ClaimFailed(`the dedupe store gave no claim: ${reasonOf(cause)}`, { cause });
+    }
     if (claimed === 'done') return;
     if (claimed === 'processing') {
       throw new HandlerInProgress(`handler '${routed.key}' is running in another attempt; retried after it finished.`);
@@ -230,9 +249,10 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     const what = `${safeText(event.event_type, 64)} (event_id ${safeText(event.event_id, 64)})`;
     for (const failure of failures) {
       if (failure.error instanceof HandlerInProgress) continue;
+      const outcome = failure.error instanceof ClaimFailed ? 'was not run (its dedupe claim failed)' : 'failed';
       log?.error(
-        `[vobiz-webhooks] handler '${safeText(failure.key, 64)}' for ${what} failed on attempt ${job.attemptsMade + 1}; ` +
-          'it is retried after the backoff.',
+        `[vobiz-webhooks] handler '${safeText(failure.key, 64)}' for ${what} ${outcome} on attempt ` +
+          `${job.attemptsMade + 1}; it is retried after the backoff.`,
         failure.error,
       );
     }

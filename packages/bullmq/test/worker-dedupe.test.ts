@@ -104,16 +104,30 @@ describeWithRedis('worker dedupe store', () => {
 
   it('a claim with no answer within storeTimeoutMs fails the attempt, and the retry runs the handler once', async () => {
     const runs: string[] = [];
+    const errors: string[] = [];
+    const logger = { warn: () => undefined, error: (line: unknown) => void errors.push(String(line)) };
     const store = slowFirstClaim('never');
     const events = queueWithWorker(
       { 'message.inbound': () => void runs.push('message.inbound') },
       { attempts: 5, backoff: { type: 'fixed', delay: 50 } },
-      { dedupe: store, storeTimeoutMs: 200 },
+      { dedupe: store, storeTimeoutMs: 200, logger },
     );
     const event = createTestEvent('message.inbound');
     await events.enqueue(event, event.event_id);
     await eventually(async () => expect(await events.queue.getCompletedCount()).toBe(1));
     expect([runs, store.claims()]).toEqual([['message.inbound'], 2]);
+    // The log says the handler did not run, not that it failed.
+    expect(errors).toEqual([expect.stringContaining("handler 'message.inbound' for message.inbound")]);
+    expect(errors[0]).toContain('was not run (its dedupe claim failed) on attempt 1');
+  });
+
+  it('refuses storeTimeoutMs without a dedupe store, and past the longest a timer waits', () => {
+    expect(() => createWorker({ connection: REDIS_URL, on: {}, storeTimeoutMs: 1_000, autorun: false })).toThrow(
+      /`storeTimeoutMs` bounds the worker's `dedupe` store, and none was given/,
+    );
+    expect(() =>
+      createWorker({ connection: REDIS_URL, on: {}, dedupe, storeTimeoutMs: 2 ** 31, autorun: false }),
+    ).toThrow(/at most 2147483647/);
   });
 
   it('a claim that answers after storeTimeoutMs is given back: the retry is not kept waiting for its 60 s lease', async () => {

@@ -16,7 +16,15 @@ const RECEIVER_ON =
   '(or `queue`, to run the handlers in worker processes).';
 
 /** The keys `EventHandlers` names; any `call.<event>` and `meta.<field>` too. */
-const KNOWN_KEYS = ['message.inbound', 'message.status', 'contact.updated', 'campaign.completed', 'call.*', '*'];
+const KNOWN_KEYS = [
+  'message.inbound',
+  'message.status',
+  'contact.updated',
+  'campaign.completed',
+  'call.*',
+  'meta.*',
+  '*',
+];
 
 /** Edits (insertions, deletions, substitutions) from `a` to `b`, stopping early past `most`. */
 function editsBetween(a: string, b: string, most: number): number {
@@ -46,7 +54,8 @@ function unknownKeyWarning(key: string): string | undefined {
     ...KNOWN_KEYS.map((known) => [known, known] as const),
     ...Object.entries(LEGACY_EVENT_TYPES),
   ];
-  const near = candidates.find(([name]) => editsBetween(lower, name, 2) <= 2)?.[1];
+  // Up to two edits, fewer for short names: `'ab'` is no misspelling of `'*'`.
+  const near = candidates.find(([name]) => editsBetween(lower, name, 2) <= Math.min(2, name.length >> 2))?.[1];
   const advice = near === undefined ? '' : ` Did you mean '${near}'?`;
   return (
     `[vobiz-webhooks] \`on\` has a handler for '${safeText(key, 64)}', an event type this version does not know: ` +
@@ -58,7 +67,7 @@ function unknownKeyWarning(key: string): string | undefined {
 
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
- * `'call.*'` for call events, then `'*'`. Types without their own key share a list.
+ * `'call.*'` for call events (`'meta.*'` for Meta's other fields), then `'*'`. Types without their own key share a list.
  * `required` says what `on` should be when it is missing (the receiver's wording by
  * default); `log` hears of keys no event arrives under.
  */
@@ -82,6 +91,10 @@ export function routeHandlers(
   };
   const wildcard = entry('*');
   const callWildcard = [...entry('call.*'), ...wildcard];
+  const metaWildcard = [...entry('meta.*'), ...wildcard];
+  /** What runs after a type's own handler: `'call.*'` or `'meta.*'` for their families, then `'*'`. */
+  const after = (type: string): HandlerList =>
+    type.startsWith('call.') ? callWildcard : type.startsWith('meta.') ? metaWildcard : wildcard;
   const byType = new Map<string, HandlerList>();
   // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
   for (const [type, handler] of Object.entries(handlers)) {
@@ -91,10 +104,10 @@ export function routeHandlers(
     if (handler === undefined) continue;
     const warning = unknownKeyWarning(type);
     if (warning !== undefined) log?.warn(warning);
-    if (type === '*' || type === 'call.*') continue;
-    byType.set(type, [{ key: type, handler }, ...(type.startsWith('call.') ? callWildcard : wildcard)]);
+    if (type === '*' || type === 'call.*' || type === 'meta.*') continue;
+    byType.set(type, [{ key: type, handler }, ...after(type)]);
   }
-  return (type) => byType.get(type) ?? (type.startsWith('call.') ? callWildcard : wildcard);
+  return (type) => byType.get(type) ?? after(type);
 }
 
 /** The in-memory store and synchronous handlers answer at once: awaiting only real promises saves a turn. */

@@ -147,6 +147,8 @@ export type EventHandlers = {
   'campaign.completed'?: EventHandler<CampaignCompletedEvent>;
   /** Every `call.<event>` type, after its specific handler. */
   'call.*'?: EventHandler<CallEvent>;
+  /** `metaWebhook`: every `meta.<field>` type, after its specific handler. */
+  'meta.*'?: EventHandler<MetaFieldEvent>;
   /** Every event, including types added to Vobiz after this version; runs last. */
   '*'?: EventHandler<VobizEvent>;
   /** `call.connect`, `call.status_change`, `call.terminate`, and any later call event. */

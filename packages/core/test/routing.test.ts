@@ -13,6 +13,8 @@ const configurations: Record<string, string[]> = {
   'call.* without *': ['call.*', 'message.status'],
   'only *': ['*'],
   'a future call type': ['call.transfer', '*'],
+  "Meta's other fields": ['meta.account_update', 'meta.*', '*'],
+  'meta.* alone': ['meta.*'],
   'keys named like Object.prototype': ['valueOf', 'toString', '*'],
   nothing: [],
 };
@@ -25,6 +27,8 @@ const eventTypes = [
   'call.terminate',
   'call.transfer',
   'call.',
+  'meta.account_update',
+  'meta.message_template_status_update',
   'template.category_update',
   'valueOf',
   'toString',
@@ -51,6 +55,18 @@ describe('worker routing agrees with the receiver', () => {
       expect(workerRoute).toEqual(await receiverRoute(keys, eventType));
     });
   }
+
+  it("'meta.*' runs for every meta.<field> after its own key, and for nothing else", () => {
+    const on = Object.fromEntries(
+      ['meta.account_update', 'meta.*', 'call.*', '*'].map((key) => [key, () => undefined]),
+    );
+    const route = routeHandlers(on);
+    const keys = (type: string) => route(type).map((routed) => routed.key);
+    expect(keys('meta.account_update')).toEqual(['meta.account_update', 'meta.*', '*']);
+    expect(keys('meta.message_template_status_update')).toEqual(['meta.*', '*']);
+    expect(keys('call.connect')).toEqual(['call.*', '*']);
+    expect(keys('message.inbound')).toEqual(['*']);
+  });
 
   it('refuses what the receiver refuses', () => {
     expect(() => routeHandlers(undefined)).toThrow(/`on` is required/);
@@ -83,6 +99,8 @@ describe('a handler key no event arrives under', () => {
     expect(warnings[0]).toContain("Did you mean 'message.inbound'?");
     expect(warnings[1]).toContain("Did you mean 'message.status'?");
     expect(warnings[2]).toContain("Did you mean 'call.*'?");
+    // Short names take fewer edits: 'ab' is no misspelling of '*'.
+    expect(warningsFor(['ab'])).toEqual([expect.not.stringContaining('Did you mean')]);
     // Near one of Vobiz's earlier names: the key that name became.
     expect(warningsFor(['message.recieved'])).toEqual([expect.stringContaining("Did you mean 'message.inbound'?")]);
   });
@@ -99,7 +117,15 @@ describe('a handler key no event arrives under', () => {
   });
 
   it('every key the types name, any call.<event> and meta.<field>, is not warned about', () => {
-    const known = ['message.inbound', 'message.status', 'contact.updated', 'campaign.completed', 'call.*', '*'];
+    const known = [
+      'message.inbound',
+      'message.status',
+      'contact.updated',
+      'campaign.completed',
+      'call.*',
+      'meta.*',
+      '*',
+    ];
     expect(warningsFor([...known, 'call.connect', 'call.transfer', 'meta.account_update'])).toEqual([]);
   });
 

@@ -9,10 +9,10 @@ import {
 } from 'bullmq';
 import {
   guardedLogger,
+  MAX_TIMER_MS,
   routeHandlers,
   safeText,
   withinTime,
-  MAX_TIMER_MS,
   type DedupeStore,
   type EventHandlers,
   type Logger,

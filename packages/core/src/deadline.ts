@@ -21,6 +21,13 @@ export function isTimeout(error: unknown): boolean {
   }
 }
 
+/** Gives `late` a value that came after its deadline; a throw or a rejection of it is ignored. */
+function handLate<T>(value: T, late: (value: T) => unknown): void {
+  Promise.resolve(value)
+    .then(late)
+    .then(undefined, () => undefined);
+}
+
 /**
  * `pending`, or a rejection (`DeadlineError`) once `ms` passed without it settling: a store
  * or a queue that never answers must not hold a request open. `late` gets the value if it
@@ -44,10 +51,7 @@ export function withinTime<T>(
       (value) => {
         clearTimeout(timer);
         if (!expired) resolve(value);
-        else if (late !== undefined)
-          Promise.resolve(value)
-            .then(late)
-            .then(undefined, () => undefined);
+        else if (late !== undefined) handLate(value, late);
       },
       (error: unknown) => {
         clearTimeout(timer);

@@ -67,9 +67,9 @@ function unknownKeyWarning(key: string): string | undefined {
 
 /**
  * Which handlers each event type runs, decided once from `on`: its own handler, then
- * `'call.*'` for call events (`'meta.*'` for Meta's other fields), then `'*'`. Types without their own key share a list.
- * `required` says what `on` should be when it is missing (the receiver's wording by
- * default); `log` hears of keys no event arrives under.
+ * `'call.*'` for call events (`'meta.*'` for Meta's other fields), then `'*'`. Types
+ * without their own key share a list. `required` says what `on` should be when it is
+ * missing (the receiver's wording by default); `log` hears of keys no event arrives under.
  */
 export function routeHandlers(
   on: unknown,

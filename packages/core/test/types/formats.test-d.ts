@@ -11,6 +11,7 @@ import {
   type EventSource,
   type LegacyEnvelope,
   type MessageInboundEvent,
+  type MetaFieldEvent,
   type MetaObject,
   type MetaWebhookOptions,
   type VobizEvent,
@@ -90,6 +91,16 @@ createMetaReceiver({
   on: {
     // @ts-expect-error 'message.failed' arrives as 'message.status'
     'message.failed': () => undefined,
+  },
+});
+// 'meta.*' takes every other field of Meta's, typed as such.
+createMetaReceiver({
+  ...meta,
+  on: {
+    'meta.*': (event) => {
+      expectTypeOf(event).toEqualTypeOf<MetaFieldEvent>();
+      expectTypeOf(event.event_type).toEqualTypeOf<`meta.${string}`>();
+    },
   },
 });
 // The type of an earlier name says which key to use.

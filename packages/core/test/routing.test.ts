@@ -117,16 +117,20 @@ describe('a handler key no event arrives under', () => {
   });
 
   it('every key the types name, any call.<event> and meta.<field>, is not warned about', () => {
-    const known = [
-      'message.inbound',
-      'message.status',
-      'contact.updated',
-      'campaign.completed',
-      'call.*',
-      'meta.*',
-      '*',
-    ];
-    expect(warningsFor([...known, 'call.connect', 'call.transfer', 'meta.account_update'])).toEqual([]);
+    const h = () => undefined;
+    // Annotated: a key the types do not name would not compile here.
+    const on: EventHandlers = {
+      'message.inbound': h,
+      'message.status': h,
+      'contact.updated': h,
+      'campaign.completed': h,
+      'call.*': h,
+      'meta.*': h,
+      '*': h,
+      'call.connect': h,
+      'meta.account_update': h,
+    };
+    expect(warningsFor(Object.keys(on))).toEqual([]);
   });
 
   it('routeHandlers, which the worker routes with, warns through the log it is given', () => {

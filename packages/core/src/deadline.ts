@@ -13,8 +13,9 @@ export class DeadlineError extends Error {
  * do. Never throws, whatever was thrown.
  */
 export function isTimeout(error: unknown): boolean {
-  if (error instanceof DeadlineError) return true;
   try {
+    // `instanceof` too reads the value (a Proxy's prototype trap): inside the guard.
+    if (error instanceof DeadlineError) return true;
     return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
   } catch {
     return false;

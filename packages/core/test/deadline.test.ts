@@ -57,15 +57,15 @@ describe('withinTime', () => {
     expect(isTimeout(new DOMException('slow', 'TimeoutError'))).toBe(true);
     expect(isTimeout(Object.assign(new Error('no reply'), { name: 'TimeoutError' }))).toBe(true);
     expect([new Error('down'), 'TimeoutError', null, undefined].map(isTimeout)).toEqual([false, false, false, false]);
-    const hostile = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error('trap');
-        },
-      },
-    );
+    const trap = () => {
+      throw new Error('trap');
+    };
+    // Throws on reading a field, and on `instanceof` (its prototype).
+    const hostile = new Proxy({}, { get: trap, getPrototypeOf: trap });
     expect(isTimeout(hostile)).toBe(false);
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    expect(isTimeout(revocable.proxy)).toBe(false);
   });
 
   it('MAX_TIMER_MS is the longest delay a timer keeps', () => {

@@ -99,7 +99,7 @@ export function routeHandlers(
   // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
   for (const [type, handler] of Object.entries(handlers)) {
     if (handler !== undefined && typeof handler !== 'function') {
-      throw new TypeError(`vobiz-webhooks: the handler for '${type}' must be a function.`);
+      throw new TypeError(`vobiz-webhooks: the handler for '${safeText(type, 64)}' must be a function.`);
     }
     if (handler === undefined) continue;
     const warning = unknownKeyWarning(type);

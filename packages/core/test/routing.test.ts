@@ -74,6 +74,8 @@ describe('worker routing agrees with the receiver', () => {
       "the handler for 'message.inbound' must be a function",
     );
     expect(() => routeHandlers({ '*': 42 })).toThrow("the handler for '*' must be a function");
+    // A key is the user's text: escaped, so a terminal shows it and runs nothing.
+    expect(() => routeHandlers({ '\u001b[2Jwiped': 42 })).toThrow(/^(?!.*\u001b).*must be a function/s);
   });
 });
 

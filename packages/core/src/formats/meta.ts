@@ -166,7 +166,7 @@ export const metaFormat: WireFormat = {
     const events: VobizEvent[] = [];
     (body as { entry: Json[] }).entry.forEach((entry, entryIndex) => {
       const place = {
-        account: entry['id'] === undefined || entry['id'] === null ? '' : String(entry['id']),
+        account: String(entry['id'] ?? ''),
         entryTime: entry['time'],
         fallbackTime: isoFromUnix(entry['time']) ?? arrived,
         body: text,

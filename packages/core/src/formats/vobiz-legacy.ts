@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { describeIssues } from '../envelope';
 import { VobizWebhookError } from '../errors';
-import { iso8601Time, legacyEnvelopeSchema } from '../schemas';
+import { envelopeSchema, iso8601Time, legacyEnvelopeSchema } from '../schemas';
 import { decodeAnySignature } from '../signature-format';
 import type { ChangeValue, LegacyEnvelope, LegacyEventNames, VobizEvent } from '../types';
 import { isoFromUnix, isRecord, parseJson, type WireFormat } from './format';
@@ -93,7 +92,8 @@ function mapped(body: LegacyEnvelope): Pick<VobizEvent, 'event_type' | 'payload'
   return { event_type: name, payload: data };
 }
 
-const RFC_3339 = z.iso.datetime({ offset: true });
+/** What every event's `occurred_at` is: the current envelope's own check. */
+const RFC_3339 = envelopeSchema.shape.occurred_at;
 
 /** The envelope's `timestamp` as sent when it is RFC 3339, as every event's `occurred_at` is; else that instant in it. */
 const occurredAt = (timestamp: string): string =>

@@ -46,6 +46,11 @@ const workerSettings = {
   warmup: smoke ? 0 : 1,
 };
 
+// BENCH_PIN=1: each server on core 0 and the load generator on core 1 (taskset), so that neither
+// runs on the other's core; by default the kernel places both.
+const pin = process.env.BENCH_PIN === '1';
+const pinnedTo = (core) => (pin ? ['taskset', '-c', String(core)] : []);
+
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((id) => id.trim())) : undefined;
 
 function stopServer(server) {
@@ -114,7 +119,8 @@ function serverStats(server) {
 function runLoad(config, port) {
   return new Promise((resolve, reject) => {
     const spec = { url: `http://127.0.0.1:${port}`, kind: config.kind, ...settings };
-    const child = spawn(process.execPath, [`${here}load.mjs`, JSON.stringify(spec)], {
+    const [command, ...rest] = [...pinnedTo(1), process.execPath, `${here}load.mjs`, JSON.stringify(spec)];
+    const child = spawn(command, rest, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -219,6 +225,7 @@ const ABOUT = [
   '| `BENCH_POOL` | 25,000 × (duration + warm-up) | distinct pre-signed deliveries per run; a run that sends more repeats event ids, and its row says so |',
   '| `BENCH_ONLY` | every configuration | comma-separated ids, e.g. `BENCH_ONLY=2,3,6`, `4,8,8h,w,wh` for queue ' +
     'mode, or `7m,7p,9,9h,9j,10,10h,10j` for the pairs; the others are listed as skipped |',
+  '| `BENCH_PIN` | off | `1` runs each server on core 0 and the load generator on core 1 (`taskset`, Linux) |',
   '| `BENCH_MICRO` | on | `0` skips the micro-benchmarks |',
   '| `BENCH_MICRO_N`, `BENCH_MICRO_RUNS` | `4000`, `15` | operations per pass and passes per micro-benchmark case |',
   '| `BENCH_MICRO_ONLY` | every case | only the micro-benchmark cases whose group or name contains this text, e.g. `"core pipeline"` for `node --cpu-prof bench/micro.mjs` |',
@@ -297,7 +304,7 @@ async function main() {
   for (const config of CONFIGS) {
     if (skipped.has(config.id)) continue;
     try {
-      const server = await startServer(config);
+      const server = await startServer(config, { wrapper: pinnedTo(0) });
       servers.set(config.id, server);
       const { rejectsForged } = await probe(config, server.port);
       // Servers say what they chose with `note: …` lines; the library's own warnings are not notes.
@@ -532,7 +539,7 @@ async function main() {
     '',
     `- Node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${process.platform}/${process.arch}`,
     `- Load average before / after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (other work on the machine shows here)`,
-    `- ${settings.rounds} round(s), configurations alternating (order rotated each round), ${settings.warmup} s warm-up + ${settings.duration} s measured per run, ${settings.connections} keep-alive connections, autocannon in its own process, each server in its own process, loopback`,
+    `- ${settings.rounds} round(s), configurations alternating (order rotated each round), ${settings.warmup} s warm-up + ${settings.duration} s measured per run, ${settings.connections} keep-alive connections, autocannon in its own process, each server in its own process, loopback${pin ? ', each server pinned to core 0 and the load generator to core 1 (BENCH_PIN)' : ''}`,
     `- Every request is a distinct pre-signed delivery (pool of ${settings.pool.toLocaleString('en-US')} per run); medians over the rounds. Latencies are each 2xx response's own time in the measured run, taken by the load generator (autocannon's histogram rounds to 1 ms).`,
     '- "server CPU µs/req": the server process\'s own CPU time (user + system, warm-up included) divided by the requests it served. On a shared machine it is the steadier measure of what each receiver costs; req/s also depends on what else was running.',
     '- Queue mode (8, 8h): each server has a redis-server of its own (no persistence), emptied before every run; ' +

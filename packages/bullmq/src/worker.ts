@@ -11,6 +11,7 @@ import {
   guardedLogger,
   MAX_TIMER_MS,
   routeHandlers,
+  safeName,
   safeText,
   withinTime,
   type DedupeStore,
@@ -213,7 +214,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
   async function processJob(job: Job<VobizJobData, void, string>): Promise<void> {
     const data = readJobData(job.data);
     if (data === undefined) {
-      throw new UnrecoverableError(`job ${safeText(job.id, 64)} is not a vobiz-webhooks event ({ event, key }).`);
+      throw new UnrecoverableError(`job ${safeName(job.id, 64)} is not a vobiz-webhooks event ({ event, key }).`);
     }
     const { event, key } = data;
     // As long as the receiver remembers the event, when that is longer (metaWebhook's 7 days).
@@ -246,12 +247,12 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
         : [],
     );
     if (failures.length === 0) return;
-    const what = `${safeText(event.event_type, 64)} (event_id ${safeText(event.event_id, 64)})`;
+    const what = `${safeName(event.event_type, 64)} (event_id ${safeName(event.event_id, 64)})`;
     for (const failure of failures) {
       if (failure.error instanceof HandlerInProgress) continue;
       const outcome = failure.error instanceof ClaimFailed ? 'was not run (its dedupe claim failed)' : 'failed';
       log?.error(
-        `[vobiz-webhooks] handler '${safeText(failure.key, 64)}' for ${what} ${outcome} on attempt ` +
+        `[vobiz-webhooks] handler '${safeName(failure.key, 64)}' for ${what} ${outcome} on attempt ` +
           `${job.attemptsMade + 1}; it is retried after the backoff.`,
         failure.error,
       );
@@ -283,7 +284,7 @@ export function createWorker<C = RedisConnection>(options: CreateWorkerOptions<C
     if (job === undefined || typeof job.finishedOn !== 'number') return;
     const data = readJobData(job.data);
     log?.error(
-      `[vobiz-webhooks] job ${safeText(job.id, 64)} failed for good after ${job.attemptsMade} attempt(s): ` +
+      `[vobiz-webhooks] job ${safeName(job.id, 64)} failed for good after ${job.attemptsMade} attempt(s): ` +
         `${reasonOf(error)}. It stays in the failed set: \`vobiz-webhooks queue retry\` runs it again.`,
     );
     if (onFailed === undefined || data === undefined) return;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { safeText } from './log';
+import { safeName, safeText } from './log';
 import { changeValueSchema, metaObjectSchema } from './schemas';
 import type { Logger, VobizEvent } from './types';
 
@@ -150,7 +150,7 @@ export function departureReporter(): (event: VobizEvent, now: number, log: Logge
       if (reported.has(key) || reported.size >= MAX_REPORTED) continue;
       reported.add(key);
       log.warn(
-        `[vobiz-webhooks] ${safeText(event.event_type, 64)} payload departs from Meta's documented types at ${path} ` +
+        `[vobiz-webhooks] ${safeName(event.event_type, 64)} payload departs from Meta's documented types at ${path} ` +
           `(${safeText(message)}); the handler gets it as sent. Reported once per path.`,
       );
     }

@@ -1,5 +1,5 @@
 import { VobizWebhookError } from './errors';
-import { safeText } from './log';
+import { safeName } from './log';
 import { LEGACY_EVENT_TYPES } from './formats/vobiz-legacy';
 import type { EventHandler, Logger, VobizEvent } from './types';
 
@@ -58,7 +58,7 @@ function unknownKeyWarning(key: string): string | undefined {
   const near = candidates.find(([name]) => editsBetween(lower, name, 2) <= Math.min(2, name.length >> 2))?.[1];
   const advice = near === undefined ? '' : ` Did you mean '${near}'?`;
   return (
-    `[vobiz-webhooks] \`on\` has a handler for '${safeText(key, 64)}', an event type this version does not know: ` +
+    `[vobiz-webhooks] \`on\` has a handler for '${safeName(key, 64)}', an event type this version does not know: ` +
     `it runs only for deliveries of exactly that type.${advice} The keys are ` +
     `${KNOWN_KEYS.map((known) => `'${known}'`).join(', ')}, any 'call.<event>' and 'meta.<field>'; ` +
     "event types added later reach '*'."
@@ -99,7 +99,7 @@ export function routeHandlers(
   // Own keys only: an event type such as 'valueOf' must not find Object.prototype.valueOf.
   for (const [type, handler] of Object.entries(handlers)) {
     if (handler !== undefined && typeof handler !== 'function') {
-      throw new TypeError(`vobiz-webhooks: the handler for '${safeText(type, 64)}' must be a function.`);
+      throw new TypeError(`vobiz-webhooks: the handler for '${safeName(type, 64)}' must be a function.`);
     }
     if (handler === undefined) continue;
     const warning = unknownKeyWarning(type);
@@ -122,7 +122,7 @@ export const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLik
 export function runHandlers(event: VobizEvent, list: HandlerList, log: Logger | undefined): void | Promise<void> {
   const failed = (reason: unknown): never => {
     log?.error(
-      `[vobiz-webhooks] handler for ${safeText(event.event_type, 64)} failed (event_id ${safeText(event.event_id, 64)}); ` +
+      `[vobiz-webhooks] handler for ${safeName(event.event_type, 64)} failed (event_id ${safeName(event.event_id, 64)}); ` +
         'answering 500 so the sender retries.',
       reason,
     );

@@ -42,7 +42,7 @@ export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics'
 
 // Errors, and log-safe text
 export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
-export { guardedLogger, rateLimit, safeText, type RateLimit } from './log';
+export { guardedLogger, rateLimit, safeName, safeText, type RateLimit } from './log';
 export { isTimeout, MAX_TIMER_MS, withinTime } from './deadline';
 
 // The wire format

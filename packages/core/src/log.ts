@@ -12,37 +12,35 @@ import type { Logger } from './types';
 // surrogates (\p{Cs}; a well-formed pair is one astral code point under /u), the line and
 // paragraph separators, and the bidi embeddings, overrides and isolates that reorder a line.
 const UNSAFE = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+// In a name (a handler key, an event type, an id), also what cannot be seen at all: format
+// characters (\p{Cf}: zero-width space and joiners, bidi marks, the byte-order mark, the soft
+// hyphen) and spaces other than U+0020. In customer text these are ordinary (a Persian word's
+// zero-width non-joiner, a Hebrew line's marks); in a name they make two keys look the same.
+const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cs}\p{Cf}\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
 const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
 
 const hex = (code: number, width: number) => code.toString(16).padStart(width, '0');
 
 /** One code point (or lone surrogate), as it is or as a visible escape. */
-function escapeCodePoint(char: string): string {
-  if (!UNSAFE.test(char)) return char;
+function escapeCodePoint(char: string, unsafe: RegExp): string {
+  if (!unsafe.test(char)) return char;
   const code = char.codePointAt(0) as number;
   return NAMED[char] ?? (code <= 0x7f ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
 }
 
 const marker = (omitted: number) => `… (+${omitted} chars)`;
 
-/**
- * A value a sender chose, made safe to print on one line of a log or a terminal: every
- * control character, bidi override or isolate, line separator and lone surrogate becomes
- * a visible escape (`\x1b`, `\n`, `\u009b`, `\u202e`), so nothing it contains can retitle
- * a window, clear a screen or forge a line. Past `max` UTF-16 units it is cut between whole
- * code points and whole escapes, and ends with `… (+N chars)`: how many characters (code
- * points) of the value were left out.
- */
-export function safeText(value: unknown, max = 120): string {
+/** `value` as text, every code point `unsafe` matches escaped, cut past `max` (`safeText`). */
+function escaped(value: unknown, max: number, unsafe: RegExp): string {
   const text = typeof value === 'string' ? value : String(value);
-  if (text.length <= max && !UNSAFE.test(text)) return text;
+  if (text.length <= max && !unsafe.test(text)) return text;
   const pieces: string[] = [];
   let used = 0;
   let whole = true;
   // A value may be megabytes long: escape only as much as could be shown.
   for (const char of text) {
-    const piece = escapeCodePoint(char);
+    const piece = escapeCodePoint(char, unsafe);
     if (used + piece.length > max) {
       whole = false;
       break;
@@ -56,6 +54,27 @@ export function safeText(value: unknown, max = 120): string {
   const room = max - marker(total).length;
   while (pieces.length > 0 && used > room) used -= (pieces.pop() as string).length;
   return `${pieces.join('')}${marker(total - pieces.length)}`;
+}
+
+/**
+ * A value a sender chose, made safe to print on one line of a log or a terminal: every
+ * control character, bidi override or isolate, line separator and lone surrogate becomes
+ * a visible escape (`\x1b`, `\n`, `\u009b`, `\u202e`), so nothing it contains can retitle
+ * a window, clear a screen or forge a line. Past `max` UTF-16 units it is cut between whole
+ * code points and whole escapes, and ends with `… (+N chars)`: how many characters (code
+ * points) of the value were left out.
+ */
+export function safeText(value: unknown, max = 120): string {
+  return escaped(value, max, UNSAFE);
+}
+
+/**
+ * A name (a handler key, an event type, an id) made safe to print as `safeText` does, and
+ * also every character that cannot be seen: `'message.inbound\u200b'` is printed so, not
+ * as a key that looks right. Not for customer text, where such characters are words' own.
+ */
+export function safeName(value: unknown, max = 64): string {
+  return escaped(value, max, UNSAFE_IN_NAMES);
 }
 
 export interface RateLimit {

@@ -7,7 +7,7 @@ import { answerHandshake } from './formats/handshake';
 import { FORMATS, type WireFormat } from './formats/index';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
-import { guardedLogger, rateLimitedWarn, safeText } from './log';
+import { guardedLogger, rateLimitedWarn, safeName } from './log';
 import { FUTURE_SKEW_MS, hours, type ResolvedOptions } from './options';
 import type { DecodedSignature } from './signature-format';
 import type { Logger, VobizEvent } from './types';
@@ -183,12 +183,12 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
       const handshake = verifyToken === undefined ? '' : " (GET only for Meta's subscription handshake)";
       fail(
         'method_not_allowed',
-        `Method ${safeText(request.method, 16)} is not allowed; deliveries come as POST${handshake}.`,
+        `Method ${safeName(request.method, 16)} is not allowed; deliveries come as POST${handshake}.`,
       );
     }
     const contentType = getHeader(request.headers, 'content-type');
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
-      fail('unsupported_media_type', `Content-Type '${safeText(contentType, 64)}' is not JSON.`);
+      fail('unsupported_media_type', `Content-Type '${safeName(contentType, 64)}' is not JSON.`);
     }
     const declared = getHeader(request.headers, 'content-length');
     if (declared !== undefined && Number(declared) > maxBodyBytes) tooLarge();
@@ -410,7 +410,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     if (claimed !== 'claimed') {
       // A store breaking its contract (a forgotten `return`, say) would turn dedupe off unseen.
       log?.error(
-        `[vobiz-webhooks] the dedupe store's claim returned ${safeText(String(claimed), 32)}, not 'claimed', ` +
+        `[vobiz-webhooks] the dedupe store's claim returned ${safeName(String(claimed), 32)}, not 'claimed', ` +
           "'processing' or 'done'; answering 500 so the sender retries. Fix the store's claim.",
       );
       fail('internal_error', 'The dedupe store gave an answer it does not define; the delivery will be retried.');

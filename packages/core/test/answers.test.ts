@@ -109,6 +109,16 @@ describe('answers', () => {
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(400);
   });
 
+  it('shows an invisible character in an event type it echoes, so the two types do not look the same', async () => {
+    const event = { ...createTestEvent('message.inbound'), event_type: 'message.inbound\u200b' };
+    const answer = await receiverWith().receive(signed(event, { 'x-webhook-event': 'message.inbound' }));
+    expect(answer.error?.code).toBe('event_type_mismatch');
+    const { message } = JSON.parse(answer.body).error as { message: string };
+    expect(message).toContain(
+      "X-Webhook-Event 'message.inbound' does not match the body's event_type 'message.inbound\\u200b'",
+    );
+  });
+
   it('escapes and shortens a Content-Type it echoes', async () => {
     const { lines, logger } = recording();
     const answer = await receiverWith({ logger }).receive(

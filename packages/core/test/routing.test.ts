@@ -107,6 +107,12 @@ describe('a handler key no event arrives under', () => {
     expect(warningsFor(['message.recieved'])).toEqual([expect.stringContaining("Did you mean 'message.inbound'?")]);
   });
 
+  it('shows an invisible character in the key it names, beside the key that looks the same', () => {
+    const [warning] = warningsFor(['message.inbound\u200b']);
+    expect(warning).toContain("a handler for 'message.inbound\\u200b'");
+    expect(warning).toContain("Did you mean 'message.inbound'?");
+  });
+
   it('an unknown type far from every key is still named, without a guess; it keeps its handler', async () => {
     const [warning, ...rest] = warningsFor(['template.category_update']);
     expect(rest).toEqual([]);

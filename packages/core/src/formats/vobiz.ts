@@ -1,7 +1,7 @@
 import { parseEnvelope } from '../envelope';
 import { VobizWebhookError } from '../errors';
 import { getHeader } from '../headers';
-import { safeText } from '../log';
+import { safeName } from '../log';
 import { decodeHexSignature } from '../signature-format';
 import type { WireFormat } from './format';
 
@@ -22,8 +22,8 @@ export const vobizFormat: WireFormat = {
     if (headerType !== undefined && headerType !== event.event_type) {
       throw new VobizWebhookError(
         'event_type_mismatch',
-        `X-Webhook-Event '${safeText(headerType, 64)}' does not match the body's event_type ` +
-          `'${safeText(event.event_type, 64)}'.`,
+        `X-Webhook-Event '${safeName(headerType, 64)}' does not match the body's event_type ` +
+          `'${safeName(event.event_type, 64)}'.`,
       );
     }
     return [event];

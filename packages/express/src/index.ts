@@ -12,7 +12,8 @@ import { nodeReceiveRequest, pathnameOf, sendNodeResult } from '@vobiz-webhooks/
 export interface NodeRequest extends IncomingMessage {
   body?: unknown;
   rawBody?: unknown;
-  originalUrl?: string;
+  originalUrl?: string | undefined;
+  /** The route Express matched last: set when a route runs, and left set when it calls `next()`. */
   route?: unknown;
 }
 
@@ -43,20 +44,58 @@ export function metaWebhook(options: MetaWebhookOptions): VobizMiddleware {
   return middleware(createMetaReceiver(options), fixFor('metaWebhook'));
 }
 
+/**
+ * Whether `handle` is one of the app's own middleware (`app.use(mw)`, `app.use('/hooks', mw)`),
+ * read from the router of `app` (`req.app`): not on a route, in a router of its own, or
+ * called by a function of the app's (as NestJS's middleware is).
+ */
+function isAppMiddleware(app: object, handle: unknown): boolean {
+  try {
+    // Express 4 keeps its router in `_router` (its `router` getter throws); Express 5 in `router`.
+    const routers = app as { _router?: { stack?: unknown }; router?: { stack?: unknown } };
+    const stack = (routers._router ?? routers.router)?.stack;
+    return (
+      Array.isArray(stack) &&
+      stack.some(
+        (layer: { handle?: unknown; route?: unknown } | null) =>
+          layer !== null && layer.handle === handle && layer.route === undefined,
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
 function middleware(receiver: Receiver, fix: string): VobizMiddleware {
-  return (req, res, next) => {
-    // Express sets `route` on matched routes (app.post(path, mw)): answer all of them.
-    // Otherwise answer `options.path`, or the mount point itself: Express and Connect
-    // shorten `url` to '/' at the path of app.use('/hooks', mw). Any other path is left
-    // to next(), also under a prefix, where it belongs to the router's other routes
-    // (api.use(mw); app.use('/api', api) must not answer for all of /api).
+  const appMiddleware = new WeakMap<object, boolean>();
+  /**
+   * Whether a route is running this middleware, so that it answers whatever reaches it.
+   * Express sets `req.route` while a route runs, and leaves it set after the route calls
+   * `next()`: for the app's own middleware a route matched earlier (`app.all('/api/*', auth)`)
+   * says nothing. Elsewhere `req.route` is the only sign there is, since a function of the
+   * app's on a route may be what calls it. Where it sits is read once per app.
+   */
+  const onRoute = (req: NodeRequest): boolean => {
+    if (req.route === undefined) return false;
+    const { app } = req as { app?: unknown };
+    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return true;
+    let own = appMiddleware.get(app);
+    if (own === undefined) appMiddleware.set(app, (own = isAppMiddleware(app, handle)));
+    return !own;
+  };
+  const handle: VobizMiddleware = (req, res, next) => {
+    // On a route (app.post(path, mw)) it answers whatever the route sends it. Otherwise it
+    // answers `options.path`, or the mount point itself: Express and Connect shorten `url`
+    // to '/' at the path of app.use('/hooks', mw). Any other path is left to next(), also
+    // under a prefix, where it belongs to the router's other routes (api.use(mw);
+    // app.use('/api', api) must not answer for all of /api).
     // The path first: every read of `req` is slow under Express (see `consumed` in core/node).
     const url = req.url;
     const pathname = pathnameOf(url);
     const handles =
       receiver.matchesPath(pathname) ||
-      req.route !== undefined ||
-      (pathname === '/' && req.originalUrl !== undefined && req.originalUrl !== url);
+      (pathname === '/' && req.originalUrl !== undefined && req.originalUrl !== url) ||
+      onRoute(req);
     if (!handles) {
       next();
       return;
@@ -71,6 +110,7 @@ function middleware(receiver: Receiver, fix: string): VobizMiddleware {
       }
     }, next);
   };
+  return handle;
 }
 
 export type * from '@vobiz-webhooks/core';

@@ -245,8 +245,8 @@ describe.each([
 describe('Connect: metaWebhook', () => {
   async function connectApp(mount?: string): Promise<Target> {
     const app = connect();
-    if (mount === undefined) app.use(meta() as connect.NextHandleFunction);
-    else app.use(mount, meta() as connect.NextHandleFunction);
+    if (mount === undefined) app.use(meta());
+    else app.use(mount, meta());
     app.use((_req: connect.IncomingMessage, res: import('node:http').ServerResponse) => {
       res.statusCode = 404;
       res.end('not here');

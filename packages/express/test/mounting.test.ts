@@ -85,6 +85,54 @@ describe.each([
     expect(seen).toHaveLength(1);
   });
 
+  it('app.use(mw) after a route that passed the request on with next() still answers only its own path', async () => {
+    // Express leaves req.route set once a route has run, also when the route called next().
+    const app = create();
+    const passedOn: string[] = [];
+    app.all('/api/users', (req, _res, next) => void (passedOn.push(req.method), next()));
+    app.get('/page', (_req, _res, next) => next());
+    app.all('/webhooks/vobiz', (_req, _res, next) => next());
+    app.use(middleware());
+    app.get('/api/users', (_req, res) => void res.json([]));
+    app.post('/api/users', express.json(), (req, res) => void res.status(201).json(req.body));
+    app.use((_req, res) => void res.status(404).type('text').send('the app 404'));
+    const t = await serve(app);
+    expect(await t.send({ method: 'GET', path: '/api/users' })).toMatchObject({ status: 200, body: [] });
+    const created = await t.send({
+      method: 'POST',
+      path: '/api/users',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Ana"}',
+    });
+    expect(created).toMatchObject({ status: 201, body: { name: 'Ana' } });
+    expect(await t.send({ method: 'GET', path: '/page' })).toMatchObject({ status: 404, body: 'the app 404' });
+    expect(passedOn).toEqual(['GET', 'POST']);
+    // Its own path still answers, after the same kind of route.
+    expectOk(await t.send(post('/webhooks/vobiz')));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a sub-app that mounts it at its own root after such a route leaves the rest of the sub-app alone', async () => {
+    const admin = create();
+    admin.all('/users', (_req, _res, next) => next());
+    admin.use(middleware());
+    admin.get('/users', (_req, res) => void res.json(['ana']));
+    const app = create();
+    app.use('/admin', admin);
+    const t = await serve(app);
+    expect(await t.send({ method: 'GET', path: '/admin/users' })).toMatchObject({ status: 200, body: ['ana'] });
+    expectOk(await t.send(post('/admin/webhooks/vobiz')));
+  });
+
+  it('called by a function of the app on a route (as NestJS middleware is), it answers what the route sends it', async () => {
+    const app = create();
+    const mw = middleware();
+    app.post('/hooks/custom', (req, res, next) => mw(req, res, next));
+    const t = await serve(app);
+    expectOk(await t.send(post('/hooks/custom')));
+    expect(seen).toHaveLength(1);
+  });
+
   it('app.post("/custom", mw) handles what reaches it, whatever `path` says', async () => {
     const app = create();
     app.post('/custom', middleware());
@@ -202,7 +250,7 @@ describe('Connect: mounting', () => {
 
   it('app.use(mw) handles POST /webhooks/vobiz, 405 for GET there, and passes other paths on', async () => {
     const { app, fallback } = connectApp();
-    app.use(middleware() as connect.NextHandleFunction);
+    app.use(middleware());
     fallback();
     const t = await serve(app);
     expectOk(await t.send(post('/webhooks/vobiz')));
@@ -213,7 +261,7 @@ describe('Connect: mounting', () => {
 
   it("app.use('/x', mw) handles requests to /x", async () => {
     const { app, fallback } = connectApp();
-    app.use('/x', middleware() as connect.NextHandleFunction);
+    app.use('/x', middleware());
     fallback();
     const t = await serve(app);
     expectOk(await t.send(post('/x')));

@@ -16,7 +16,7 @@ export interface KoaContext {
   req: IncomingMessage;
   res: ServerResponse;
   /** `false` when other code took the response over from Koa. */
-  respond?: boolean;
+  respond?: boolean | undefined;
   method: string;
   path: string;
   /** What a body parser mounted earlier left (@koa/bodyparser, koa-bodyparser). */
@@ -24,10 +24,12 @@ export interface KoaContext {
   status: number;
   body: unknown;
   set(fields: Record<string, string>): void;
-  /** Set by @koa/router on a matched route. */
+  /** Set by @koa/router on a matched route, and left set after the route calls `next()`. */
   _matchedRoute?: unknown;
   /** Set by koa-mount under a mount path. */
   mountPath?: unknown;
+  /** The app, whose own middleware (`app.use(mw)`) is in `app.middleware`. */
+  app?: { middleware?: unknown } | undefined;
 }
 
 export type VobizKoaMiddleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<void>;
@@ -38,9 +40,9 @@ const fixFor = (name: string): string =>
   'or use @koa/bodyparser or koa-bodyparser, which keep the raw text in ctx.request.rawBody.';
 
 /**
- * Koa 2/3 middleware. On a route (`router.post(path, mw)`, koa-mount) it answers every
- * request that reaches it; at the root (`app.use(mw)`) only requests to `options.path`,
- * awaiting `next()` for the rest. Refusals are answers, never throws, so an upstream
+ * Koa 2/3 middleware. On a route (`router.post(path, mw)`) it answers every request that
+ * reaches it; at the root (`app.use(mw)`) only requests to `options.path`, and under
+ * koa-mount the mount path itself too, awaiting `next()` for the rest. Refusals are answers, never throws, so an upstream
  * error handler sees no exception for a forged or duplicate delivery.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
@@ -58,11 +60,23 @@ export function metaWebhook(options: MetaWebhookOptions): VobizKoaMiddleware {
 }
 
 function middleware(receiver: Receiver, fix: string): VobizKoaMiddleware {
-  return async (ctx, next) => {
-    // @koa/router sets `_matchedRoute` before running a route's middleware; koa-mount sets
-    // `mountPath` (and strips `ctx.path`). Neither is set when the app itself runs us.
-    const atRoot = ctx._matchedRoute === undefined && ctx.mountPath === undefined;
-    if (atRoot && !receiver.matchesPath(ctx.path)) {
+  /**
+   * Whether a route is running this middleware, so that it answers whatever reaches it.
+   * @koa/router sets `_matchedRoute` before running a route's middleware and leaves it set
+   * after the route calls `next()`: for the app's own middleware a route matched earlier
+   * (`router.all('/users', auth)`) says nothing. Elsewhere it is the only sign there is.
+   */
+  const onRoute = (ctx: KoaContext): boolean => {
+    if (ctx._matchedRoute === undefined) return false;
+    const own = ctx.app?.middleware;
+    return !(Array.isArray(own) && own.includes(handle));
+  };
+  const handle: VobizKoaMiddleware = async (ctx, next) => {
+    // Its path, or the mount point itself (koa-mount strips `ctx.path` to '/' there), or on
+    // a route. Any other path goes on, also under koa-mount, where it belongs to the rest of
+    // a mounted app (sub.use(mw); app.use(mount('/api', sub)) must not answer for all of /api).
+    const handles = receiver.matchesPath(ctx.path) || (ctx.mountPath !== undefined && ctx.path === '/') || onRoute(ctx);
+    if (!handles) {
       await next();
       return;
     }
@@ -78,6 +92,7 @@ function middleware(receiver: Receiver, fix: string): VobizKoaMiddleware {
     ctx.set(result.headers);
     ctx.body = result.body;
   };
+  return handle;
 }
 
 export type * from '@vobiz-webhooks/core';

@@ -214,7 +214,66 @@ describe.each<KoaVersion>([3, 2])('Koa %i', (version) => {
     });
   });
 
+  describe('at the root, after a route that passed the request on with next()', () => {
+    it('answers only its own path: @koa/router leaves _matchedRoute set after the route', async () => {
+      const { options, seen } = recording();
+      const router = new Router();
+      router.all('/users', async (_ctx, next) => next());
+      router.all('/webhooks/vobiz', async (_ctx, next) => next());
+      const app = newKoaApp(version).use(router.routes()).use(vobizWebhook(options)).use(downstream);
+      const { event, body, headers } = signed();
+
+      expect((await deliver(app, { method: 'GET', path: '/users' })).body).toMatchObject({ reached: 'downstream' });
+      const posted = await deliver(app, {
+        path: '/users',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(posted.body).toMatchObject({ reached: 'downstream', method: 'POST', body: '{}' });
+      expect((await deliver(app, { headers, body })).body).toEqual({ ok: true });
+      expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);
+    });
+
+    it('a function of the app on a route that calls it still has it answer what the route sends it', async () => {
+      const { options, seen } = recording();
+      const webhook = vobizWebhook(options);
+      const router = new Router();
+      router.post('/hooks/custom', (ctx, next) => webhook(ctx, next));
+      const app = newKoaApp(version).use(router.routes()).use(downstream);
+      const { body, headers } = signed();
+
+      expect((await deliver(app, { path: '/hooks/custom', headers, body })).body).toEqual({ ok: true });
+      expect(seen).toHaveLength(1);
+    });
+  });
+
   describe('under koa-mount', () => {
+    it('a mounted app with it at its own root keeps the rest of its paths', async () => {
+      const { options, seen } = recording();
+      const sub = newKoaApp(version).use(vobizWebhook(options)).use(downstream);
+      const app = newKoaApp(version).use(mount('/api', sub));
+      const { event, body, headers } = signed();
+
+      expect((await deliver(app, { method: 'GET', path: '/api/users' })).body).toMatchObject({
+        reached: 'downstream',
+        path: '/users',
+      });
+      expect((await deliver(app, { path: '/api/webhooks/vobiz', headers, body })).body).toEqual({ ok: true });
+      expect(seen.map((e) => e.event_id)).toEqual([event.event_id]);
+    });
+
+    it('mounted directly, it answers the mount path and passes deeper paths on', async () => {
+      const { options } = recording();
+      const app = newKoaApp(version)
+        .use(mount('/hooks/vobiz', vobizWebhook(options)))
+        .use(downstream);
+
+      expect((await deliver(app, { method: 'GET', path: '/hooks/vobiz' })).status).toBe(405);
+      expect((await deliver(app, { method: 'GET', path: '/hooks/vobiz/deeper' })).body).toMatchObject({
+        reached: 'downstream',
+      });
+    });
+
     it('handles what reaches it below the mount path', async () => {
       const { options, seen } = recording();
       const app = newKoaApp(version)

@@ -17,10 +17,19 @@ describe('types', () => {
     router.all('/webhooks/vobiz-all', webhook);
     const koa3 = new Koa().use(webhook).use(router.routes()).use(mount('/hooks', webhook));
     const koa2 = new Koa2().use(webhook).use(router.routes());
+    // Koa's own types, and a Koa context handed over by a function of the app's.
+    const typed: Koa.Middleware = webhook;
+    router.post('/webhooks/wrapped', async (ctx, next) => webhook(ctx, next));
+    koa3.use(async (ctx: Koa.Context, next) => webhook(ctx, next));
 
-    expect(koa3.middleware).toHaveLength(3);
+    expect(typed).toBe(webhook);
+    expect(koa3.middleware).toHaveLength(4);
     expect(koa2.middleware).toHaveLength(2);
-    expect(router.stack.map((layer) => layer.path)).toEqual(['/webhooks/vobiz', '/webhooks/vobiz-all']);
+    expect(router.stack.map((layer) => layer.path)).toEqual([
+      '/webhooks/vobiz',
+      '/webhooks/vobiz-all',
+      '/webhooks/wrapped',
+    ]);
   });
 
   it('types each handler by its key, and rejects a misspelled key', () => {

@@ -49,8 +49,9 @@ export const contactSchema = z.looseObject({
   profile: optional(z.looseObject({ name: optional(str), username: optional(str) })),
 });
 
+/** A media object: its id is documented, yet relays that download the media send only a `url`. */
 const media = {
-  id: str,
+  id: seenMissing(str),
   mime_type: optional(str),
   sha256: optional(str),
   caption: optional(str),
@@ -115,7 +116,7 @@ const messageShape = {
   image: optional(z.looseObject(media)),
   video: optional(z.looseObject(media)),
   audio: optional(z.looseObject({ ...media, voice: optional(z.boolean()) })),
-  document: optional(z.looseObject({ ...media, id: seenMissing(str), filename: optional(str) })),
+  document: optional(z.looseObject({ ...media, filename: optional(str) })),
   sticker: optional(z.looseObject({ ...media, animated: optional(z.boolean()) })),
   location: optional(
     z.looseObject({

@@ -26,9 +26,12 @@ expectTypeOf(message.type).toEqualTypeOf<string>();
 // Optional fields may be `null` on the wire.
 expectTypeOf(message.context).toMatchTypeOf<object | null | undefined>();
 expectTypeOf<null>().toMatchTypeOf<typeof message.context>();
-// A document may come without an `id`; an image is documented with one and keeps it.
+// Media may come without an `id` (only a `url`, from relays that download it): every kind of it.
 expectTypeOf(message.document!.id).toEqualTypeOf<string | undefined>();
-expectTypeOf(message.image!.id).toEqualTypeOf<string>();
+expectTypeOf(message.image!.id).toEqualTypeOf<string | undefined>();
+expectTypeOf(message.video!.id).toEqualTypeOf<string | undefined>();
+expectTypeOf(message.audio!.id).toEqualTypeOf<string | undefined>();
+expectTypeOf(message.sticker!.id).toEqualTypeOf<string | undefined>();
 // Location coordinates: numbers, and strings from some SDKs.
 expectTypeOf(message.location!.latitude).toEqualTypeOf<number | string>();
 // The id that identifies a message stays a string.

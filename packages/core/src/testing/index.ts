@@ -184,23 +184,9 @@ export interface SignedRequest<
  * `X-Vobiz-Signature`, or Meta's `X-Hub-Signature-256`, chosen by the body's shape
  * unless `options.format` says. The key is the subscription secret, or for Meta the app
  * secret. Use with supertest (`.set(headers).send(body)`), `fetch` or
- * `new Request(url, { method: 'POST', headers, body })`.
+ * `new Request(url, { method: 'POST', headers, body })`. Raw bytes come back as given,
+ * a `Uint8Array` (or `Buffer`) as such.
  */
-export function signedRequest(
-  body: LegacyEnvelope,
-  secret: string,
-  options?: SignOptions,
-): SignedRequest<string, LegacyHeaders>;
-export function signedRequest(
-  body: MetaObject,
-  secret: string,
-  options?: SignOptions,
-): SignedRequest<string, MetaHeaders>;
-export function signedRequest(
-  event: VobizEvent | CallEvent | object,
-  secret: string,
-  options?: SignOptions,
-): SignedRequest;
 export function signedRequest<Body extends string | Uint8Array>(
   rawBody: Body,
   secret: string,
@@ -216,6 +202,21 @@ export function signedRequest<Body extends string | Uint8Array>(
   secret: string,
   options?: SignOptions,
 ): SignedRequest<Body>;
+export function signedRequest(
+  body: LegacyEnvelope,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest<string, LegacyHeaders>;
+export function signedRequest(
+  body: MetaObject,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest<string, MetaHeaders>;
+export function signedRequest(
+  event: VobizEvent | CallEvent | object,
+  secret: string,
+  options?: SignOptions,
+): SignedRequest;
 export function signedRequest(
   input: object | string | Uint8Array,
   secret: string,

@@ -22,6 +22,7 @@ import {
   signedRequest,
   type LegacyHeaders,
   type MetaHeaders,
+  type SignedRequest,
   type VobizHeaders,
 } from '@vobiz-webhooks/core/testing';
 
@@ -142,5 +143,12 @@ expectTypeOf(
   }).headers,
 ).toEqualTypeOf<LegacyHeaders>();
 expectTypeOf(signedRequest(createTestEvent('message.inbound'), secret).headers).toEqualTypeOf<VobizHeaders>();
+// Raw bytes come back as they were given: a Uint8Array is no event to serialize.
+const bytes: Uint8Array = new TextEncoder().encode('{}');
+const buffer: Buffer = Buffer.from('{}');
+expectTypeOf(signedRequest(bytes, secret).body).toEqualTypeOf<Uint8Array>();
+expectTypeOf(signedRequest(buffer, secret, { format: 'meta' })).toEqualTypeOf<SignedRequest<Buffer, MetaHeaders>>();
+const text: string = '{}';
+expectTypeOf(signedRequest(text, secret).body).toEqualTypeOf<string>();
 // @ts-expect-error the earlier envelope's encodings are hex, HEX and base64
 signedRequest(createTestEvent('message.read', { format: 'vobiz-legacy' }), secret, { encoding: 'base32' });

@@ -53,10 +53,11 @@ export function redisDedupeStore(options: RedisDedupeStoreOptions): RedisDedupeS
   }
   if (typeof prefix !== 'string') throw new TypeError('redisDedupeStore: `prefix` must be a string.');
   // Past MAX_TIMER_MS a timer fires at once: every operation would time out.
-  if (timeoutMs !== false && !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
+  // Durations are safe integers: `true` or '300' would otherwise pass the comparisons below.
+  if (timeoutMs !== false && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
     throw new TypeError(
-      `redisDedupeStore: \`timeoutMs\` must be a positive number of ms (at most ${MAX_TIMER_MS}) or false, got ` +
-        `${String(timeoutMs)}.`,
+      `redisDedupeStore: \`timeoutMs\` must be a positive whole number of ms (at most ${MAX_TIMER_MS}) or false, got ` +
+        `${typeof timeoutMs === 'string' ? JSON.stringify(timeoutMs) : String(timeoutMs)}.`,
     );
   }
   const send = commandSender(client);

@@ -39,6 +39,10 @@ describe('redisDedupeStore options', () => {
     expect(() => redisDedupeStore({ client, timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => redisDedupeStore({ client, timeoutMs: 2 ** 31 })).toThrow(/at most 2147483647/);
     expect(() => redisDedupeStore({ client, timeoutMs: false })).not.toThrow();
+    // Not numbers of ms, though the comparisons alone would take them (`true` timed out every claim at once).
+    for (const timeoutMs of [true, '300', 1.5, 1e-9, Number.NaN]) {
+      expect(() => redisDedupeStore({ client, timeoutMs: timeoutMs as number })).toThrow(/positive whole number of ms/);
+    }
   });
 });
 

@@ -98,7 +98,7 @@ Options:
   --shape <meta|value>  --source vobiz: payload as the whole Meta object (default) or
                         the change value
   --file <path|->       send this body instead, byte for byte (- reads stdin); signed as
-                        --source says, else as its shape says
+                        --source says, else as its shape says (Meta's with --app-secret)
   --repeat <n>          send it all n times, with fresh event ids (default 1)
   --duplicate           follow each delivery with an identical copy, as a Vobiz retry
   --tamper              change each body after signing (your endpoint must answer 401)

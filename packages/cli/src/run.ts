@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { explainSignatureMismatch, verifySignature, type EventSource } from '@vobiz-webhooks/core';
-import { signedRequest } from '@vobiz-webhooks/core/testing';
+import { signedRequest, sourceOfBody } from '@vobiz-webhooks/core/testing';
 import { describeResult } from './format';
 import {
   listenHelp,
@@ -80,7 +80,9 @@ async function send(args: string[], io: CliIo): Promise<number> {
     1,
   );
   if (values.help) return printHelp(io, sendHelp);
-  const source = parseSource(values.source);
+  const file = values.file === undefined ? undefined : await readInput(values.file, io);
+  // Without --source, a --file body is signed as its shape says, with that source's key.
+  const source = values.source === undefined && file !== undefined ? sourceOfBody(file) : parseSource(values.source);
   const url = deliveryUrl(positionals[0], source);
   if (values.shape !== undefined && values.shape !== 'meta' && values.shape !== 'value') {
     throw new UsageError(`--shape is meta or value, got '${values.shape}'.`);
@@ -99,8 +101,7 @@ async function send(args: string[], io: CliIo): Promise<number> {
   const options: SendOptions = {
     url,
     secret: singleSourceSecret(source, values, io),
-    // Without --source, a --file body is signed as its shape says.
-    ...(values.source === undefined ? {} : { source }),
+    source,
     ...legacySignatureOptions(source, values),
     repeat: integerOption(values.repeat, '--repeat', { min: 1, fallback: 1 }),
     timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 10_000 }),
@@ -112,7 +113,7 @@ async function send(args: string[], io: CliIo): Promise<number> {
     ...(values.status === undefined ? {} : { status: values.status }),
     ...(values.shape === undefined ? {} : { shape: values.shape }),
   };
-  if (values.file !== undefined) options.events = [await readInput(values.file, io)];
+  if (file !== undefined) options.events = [file];
 
   try {
     const results = await sendDeliveries(options);

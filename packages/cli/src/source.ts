@@ -82,10 +82,29 @@ export function resolveSourceSecrets(
       `${other.flag} is ${other.what}; --source ${source} is signed with ${settings.what}: pass ${settings.flag} <secret> or set ${settings.env}.`,
     );
   }
-  if (given !== undefined && given.length > 0) return given;
+  if (given !== undefined && given.length > 0) return checkedSecrets(given, settings.flag);
   const fromEnv = io.env[settings.env];
-  if (fromEnv !== undefined && fromEnv !== '') return [fromEnv];
+  if (fromEnv !== undefined && fromEnv !== '') return checkedSecrets([fromEnv], settings.env);
   throw new UsageError(`no secret: pass ${settings.flag} <secret> or set ${settings.env} (${settings.what}).`);
+}
+
+/**
+ * Every key checked before any is used, as the receiver checks them: an empty one, or one
+ * with leading or trailing whitespace, never matches, so it is a usage error, whichever
+ * position it has and whether or not an earlier key would have matched.
+ */
+function checkedSecrets(secrets: string[], from: string): string[] {
+  secrets.forEach((secret, index) => {
+    const which = secrets.length > 1 ? `${from} #${index + 1}` : from;
+    if (secret === '') throw new UsageError(`${which} is empty.`);
+    if (secret.trim() !== secret) {
+      throw new UsageError(
+        `${which} has leading or trailing whitespace, so no signature would ever match: usually a newline ` +
+          'or space from a .env file or a copy-paste. Trim it where it is loaded.',
+      );
+    }
+  });
+  return secrets;
 }
 
 /** One key, for the commands that sign. */

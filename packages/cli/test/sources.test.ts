@@ -324,3 +324,60 @@ describe('sign and verify --source', () => {
     expect(short.stderr).toContain('X-Vobiz-Signature is 64 hex chars or 32 bytes in base64');
   });
 });
+
+describe('keys checked before any is used', () => {
+  const body = '{"event_id":"evt_keys","event_type":"message.inbound"}';
+  let file: string;
+  beforeAll(() => {
+    file = join(tmp, 'keys.json');
+    writeFileSync(file, body);
+  });
+
+  it('verify refuses an empty or padded key in any position, also when an earlier one matches', async () => {
+    const signature = signPayload(body, SECRET);
+    for (const [extra, message] of [
+      [' padded', '--secret #2 has leading or trailing whitespace'],
+      ['', '--secret #2 is empty'],
+    ] as const) {
+      const run = await runBin(['verify', file, '--signature', signature, '--secret', SECRET, '--secret', extra]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stdout).toBe('');
+    }
+    const fromEnv = await runBin(['verify', file, '--signature', signature], {
+      env: { VOBIZ_WEBHOOK_SECRET: `${SECRET}\n` },
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('VOBIZ_WEBHOOK_SECRET has leading or trailing whitespace');
+    expect(fromEnv.stderr).not.toContain(SECRET);
+  });
+
+  it('listen refuses a padded key as a usage error before it listens, naming the flag, not the port', async () => {
+    for (const args of [
+      ['--secret', ' padded'],
+      ['--secret', SECRET, '--secret', ''],
+      ['--source', 'meta', '--app-secret', 'padded ', '--verify-token', VERIFY_TOKEN],
+    ]) {
+      const run = await runBin(['listen', '--port', '0', ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toContain('cannot listen');
+      expect(run.stderr).toMatch(/--(app-)?secret( #2)? (has leading or trailing whitespace|is empty)/);
+    }
+  });
+});
+
+describe('send --file without --source', () => {
+  it('signs a Meta body with the App Secret, as its shape says, and refuses the Vobiz secret for it', async () => {
+    const meta = join(tmp, 'meta-body.json');
+    writeFileSync(meta, JSON.stringify(createTestEvent('message.inbound', { format: 'meta' })));
+    const sent = await runBin(['send', `${origin}/webhooks/meta`, '--file', meta, '--app-secret', APP_SECRET]);
+    expect(sent.code).toBe(0);
+    expect(only(handled)).toMatchObject({ event_type: 'message.inbound', source: 'meta' });
+    expect(only(headers)['x-hub-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+
+    const wrongKey = await runBin(['send', `${origin}/webhooks/meta`, '--file', meta, '--secret', SECRET]);
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.stderr).toContain('--secret is the Vobiz subscription secret; --source meta is signed with');
+    expect(handled).toHaveLength(1);
+  });
+});

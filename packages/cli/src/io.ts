@@ -41,11 +41,12 @@ export async function readInput(path: string | undefined, io: CliIo): Promise<Bu
 export function integerOption(
   value: string | undefined,
   flag: string,
-  { min, fallback }: { min: number; fallback: number },
+  { min, max, fallback }: { min: number; max?: number; fallback: number },
 ): number {
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < min)
     throw new UsageError(`${flag} must be a whole number ≥ ${min}, got '${value}'.`);
+  if (max !== undefined && number > max) throw new UsageError(`${flag} must be at most ${max}, got '${value}'.`);
   return number;
 }

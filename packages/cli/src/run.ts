@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { explainSignatureMismatch, verifySignature, type EventSource } from '@vobiz-webhooks/core';
+import { explainSignatureMismatch, MAX_TIMER_MS, verifySignature, type EventSource } from '@vobiz-webhooks/core';
 import { signedRequest, sourceOfBody } from '@vobiz-webhooks/core/testing';
 import { describeResult } from './format';
 import {
@@ -104,7 +104,7 @@ async function send(args: string[], io: CliIo): Promise<number> {
     source,
     ...legacySignatureOptions(source, values),
     repeat: integerOption(values.repeat, '--repeat', { min: 1, fallback: 1 }),
-    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 10_000 }),
+    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, max: MAX_TIMER_MS, fallback: 10_000 }),
     duplicate: values.duplicate ?? false,
     tamper: values.tamper ?? false,
     onResult: (result) => io.stdout(`${describeResult(result)}\n`),
@@ -289,7 +289,7 @@ function queueTarget(
     redis,
     name,
     ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
-    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, fallback: 5_000 }),
+    timeoutMs: integerOption(values.timeout, '--timeout', { min: 1, max: MAX_TIMER_MS, fallback: 5_000 }),
   };
 }
 

@@ -83,6 +83,12 @@ describe('help and bad arguments', () => {
     [['send', '--secret', 's'], 'send needs the URL'],
     [['send', 'localhost:3000/webhooks/vobiz', '--secret', 's'], 'must start with http:// or https://'],
     [['send', 'http://localhost:1/x', '--secret', 's', '--repeat', '0'], '--repeat must be a whole number ≥ 1'],
+    // A timer waits at most 2^31-1 ms: past it, Node's setTimeout would fire at once.
+    [
+      ['send', 'http://localhost:1/x', '--secret', 's', '--timeout', '99999999999'],
+      '--timeout must be at most 2147483647',
+    ],
+    [['queue', 'failed', '--timeout', '2147483648'], '--timeout must be at most 2147483647'],
     [['send', 'http://localhost:1/x', '--secret', 's', '--shape', 'flat'], '--shape is meta or value'],
     [['send', 'http://localhost:1/x', '--secret', 's', '--type', 'message received'], 'is not an event type'],
     [['send', 'http://localhost:1/x'], 'no secret: pass --secret <secret> or set VOBIZ_WEBHOOK_SECRET'],

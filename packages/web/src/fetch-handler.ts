@@ -2,6 +2,7 @@ import {
   createMetaReceiver,
   createReceiver,
   readWebBody,
+  type EventHandlers,
   type MetaWebhookOptions,
   type Receiver,
   type VobizWebhookOptions,
@@ -21,6 +22,19 @@ export type MetaOptionsFromEnv<Env> = (env: Env) => MetaWebhookOptions;
 
 /** Bindings as plain strings, for a factory whose `env` is not annotated. */
 export type UntypedEnv = Record<string, string | undefined>;
+
+/** Every key of any member of a union of options. */
+type KeysOf<Options> = Options extends unknown ? keyof Options : never;
+/** `T`, with every key `Keys` does not name typed `never`: a misspelled key is an error naming it. */
+type OnlyKeys<T, Keys extends PropertyKey> = T & { [Key in Exclude<keyof T, Keys>]: never };
+/**
+ * What a factory returns, held to the keys of `Options` and its `on` to the handler keys.
+ * A function's returned object literal gets no excess-property check of its own (TypeScript
+ * checks only literals written where the type is expected), so without this a factory's
+ * `'message.recieved'` or `sekret` would compile, where the plain options form refuses it.
+ */
+type Exact<Returned, Options> = OnlyKeys<Returned, KeysOf<Options>> &
+  (Returned extends { on: infer On } ? { on: OnlyKeys<On, keyof EventHandlers> } : unknown);
 
 /** Which receiver a handler is built on, and how its 404 names where deliveries go. */
 interface Source<Options> {
@@ -102,7 +116,9 @@ function handlerOf<Options, Env>(source: Source<Options>, serve: Serve, options:
  * Given a function of `env`, returns a Workers `fetch(request, env, ctx)`.
  */
 // The function first: tried against the options type first, its returned literals would widen.
-export function vobizWebhook<Env = UntypedEnv>(options: VobizOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function vobizWebhook<Env = UntypedEnv, Returned extends VobizWebhookOptions = VobizWebhookOptions>(
+  options: (env: Env) => Exact<Returned, VobizWebhookOptions>,
+): VobizEnvFetchHandler<Env>;
 export function vobizWebhook(options: VobizWebhookOptions): VobizFetchHandler;
 export function vobizWebhook<Env>(options: VobizWebhookOptions | VobizOptionsFromEnv<Env>) {
   return handlerOf(VOBIZ, servePath, options);
@@ -113,7 +129,9 @@ export function vobizWebhook<Env>(options: VobizWebhookOptions | VobizOptionsFro
  * answers every request it is given, so `options.path` is not used.
  */
 // The function first: tried against the options type first, its returned literals would widen.
-export function vobizRouteHandler<Env = UntypedEnv>(options: VobizOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function vobizRouteHandler<Env = UntypedEnv, Returned extends VobizWebhookOptions = VobizWebhookOptions>(
+  options: (env: Env) => Exact<Returned, VobizWebhookOptions>,
+): VobizEnvFetchHandler<Env>;
 export function vobizRouteHandler(options: VobizWebhookOptions): VobizFetchHandler;
 export function vobizRouteHandler<Env>(options: VobizWebhookOptions | VobizOptionsFromEnv<Env>) {
   return handlerOf(VOBIZ, serveAll, options);
@@ -126,7 +144,9 @@ export function vobizRouteHandler<Env>(options: VobizWebhookOptions | VobizOptio
  * Given a function of `env`, returns a Workers `fetch(request, env, ctx)`.
  */
 // The function first: tried against the options type first, its returned literals would widen.
-export function metaWebhook<Env = UntypedEnv>(options: MetaOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function metaWebhook<Env = UntypedEnv, Returned extends MetaWebhookOptions = MetaWebhookOptions>(
+  options: (env: Env) => Exact<Returned, MetaWebhookOptions>,
+): VobizEnvFetchHandler<Env>;
 export function metaWebhook(options: MetaWebhookOptions): VobizFetchHandler;
 export function metaWebhook<Env>(options: MetaWebhookOptions | MetaOptionsFromEnv<Env>) {
   return handlerOf(META, servePath, options);
@@ -137,7 +157,9 @@ export function metaWebhook<Env>(options: MetaWebhookOptions | MetaOptionsFromEn
  * answers every `GET` and `POST` it is given, so `options.path` is not used.
  */
 // The function first: tried against the options type first, its returned literals would widen.
-export function metaRouteHandler<Env = UntypedEnv>(options: MetaOptionsFromEnv<Env>): VobizEnvFetchHandler<Env>;
+export function metaRouteHandler<Env = UntypedEnv, Returned extends MetaWebhookOptions = MetaWebhookOptions>(
+  options: (env: Env) => Exact<Returned, MetaWebhookOptions>,
+): VobizEnvFetchHandler<Env>;
 export function metaRouteHandler(options: MetaWebhookOptions): VobizFetchHandler;
 export function metaRouteHandler<Env>(options: MetaWebhookOptions | MetaOptionsFromEnv<Env>) {
   return handlerOf(META, serveAll, options);

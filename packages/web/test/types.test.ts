@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectTypeOf } from 'expect-type';
-import type { MessageInboundEvent } from '@vobiz-webhooks/web';
+import type { EventHandlers, MessageInboundEvent } from '@vobiz-webhooks/web';
 import {
+  metaRouteHandler,
+  metaWebhook,
   vobizRouteHandler,
   vobizWebhook,
   type VobizEnvFetchHandler,
@@ -41,6 +43,37 @@ describe('types', () => {
     // @ts-expect-error 'message.recieved' is not an event type
     vobizWebhook({ secret: 'types-secret', on: { 'message.recieved': () => undefined } });
     expect(worker).toBeInstanceOf(Function);
+  });
+
+  it('refuses in a factory of env what it refuses in plain options: a misspelled key or option', () => {
+    interface Env {
+      VOBIZ_WEBHOOK_SECRET: string;
+      META_APP_SECRET: string;
+    }
+    const handler = async () => undefined;
+    // @ts-expect-error 'message.recieved' is not an event type
+    vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, on: { 'message.recieved': handler } }));
+    // @ts-expect-error 'mesage.inbound' is not an event type, with an unannotated env too
+    vobizRouteHandler((env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET ?? '', on: { 'mesage.inbound': handler } }));
+    // @ts-expect-error `sekret` is not an option
+    vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, sekret: 'x', on: {} }));
+    // @ts-expect-error 'message.statuss' is not an event type
+    metaWebhook((env: Env) => ({
+      appSecret: env.META_APP_SECRET,
+      verifyToken: 't',
+      on: { 'message.statuss': handler },
+    }));
+    // @ts-expect-error `queue` and `on` exclude each other
+    vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, queue: { enqueue: handler }, on: {} }));
+    // What is right still compiles: any call.<event> and meta.<field>, queue mode, an `on` declared apart.
+    const on: EventHandlers = { '*': handler };
+    const built = [
+      vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, on: { 'call.transfer': handler } })),
+      vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, queue: { enqueue: handler } })),
+      vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, on })),
+      metaRouteHandler((env: Env) => ({ appSecret: env.META_APP_SECRET, verifyToken: 't', on: { 'meta.*': handler } })),
+    ];
+    expect(built.every((fetch) => typeof fetch === 'function')).toBe(true);
   });
 
   it('fits ExportedHandler<Env> of @cloudflare/workers-types, built and without the DOM lib', () => {

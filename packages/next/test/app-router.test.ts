@@ -152,6 +152,17 @@ describe('App Router route handler (Node.js runtime)', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('answers 500 raw_body_unavailable when the route holds a reader of the body', async () => {
+    const { POST, seen } = recordingHandler();
+    const request = signed(createTestEvent('message.inbound'));
+    const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+    const response = await toDeliveryResponse(await POST(request));
+    expect(response.status).toBe(500);
+    expect(response.body.error.code).toBe('raw_body_unavailable');
+    expect(seen).toHaveLength(0);
+    reader.releaseLock();
+  });
+
   it('answers a redelivery of a handled event with the duplicate 200 and no second handler call', async () => {
     const { POST, seen } = recordingHandler();
     const event = createTestEvent('message.status');

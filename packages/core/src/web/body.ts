@@ -7,11 +7,12 @@ import { VobizWebhookError } from '../errors';
  * the bytes never arrived whole, which says nothing about the JSON.
  */
 export async function readWebBody(request: Request, limit: number): Promise<Uint8Array> {
-  if (request.bodyUsed) {
+  // Read, or being read by code that holds a reader of its own: either way the bytes are not ours.
+  if (request.bodyUsed || request.body?.locked === true) {
     throw new VobizWebhookError(
       'raw_body_unavailable',
-      'The request body was already read (request.json() or request.text() ran before the webhook handler). ' +
-        'Pass the untouched Request to the handler; the signature is over the exact bytes.',
+      'The request body was already read (request.json(), request.text() or a reader of request.body ran before ' +
+        'the webhook handler). Pass the untouched Request to the handler; the signature is over the exact bytes.',
     );
   }
   if (request.body === null) return new Uint8Array(0);

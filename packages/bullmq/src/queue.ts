@@ -1,5 +1,5 @@
 import { Queue, type BackendFactory, type IQueueBackend, type JobsOptions, type RedisQueueBackend } from 'bullmq';
-import { guardedLogger, type EventQueue, type Logger } from '@vobiz-webhooks/core';
+import { duration, guardedLogger, type EventQueue, type Logger } from '@vobiz-webhooks/core';
 import { webConnection, type RedisConnection } from './connection';
 import { jobIdFor, type VobizJobData } from './job';
 import { rateLimited } from './log';
@@ -74,8 +74,6 @@ function positiveInteger(name: string, value: unknown): number {
   );
 }
 
-const hours = (ms: number): string => `${Math.round((ms / HOUR) * 10) / 10} h`;
-
 /** The defaults with the caller's options over them, refusing a retention that would let a replay be queued again. */
 export function resolveJobOptions(jobOptions: VobizJobOptions = {}, maxEventAgeMs = 48 * HOUR): VobizJobOptions {
   if ('jobId' in (jobOptions as Record<string, unknown>)) {
@@ -100,7 +98,7 @@ export function resolveJobOptions(jobOptions: VobizJobOptions = {}, maxEventAgeM
   if (keptFor < window) {
     throw new TypeError(
       `vobiz-webhooks: \`jobOptions.removeOnComplete\` (${JSON.stringify(keep)}) forgets a completed job before the ` +
-        `accepted window ends (maxEventAgeMs ${hours(maxEventAgeMs)} + 5 min), so a replay inside it would be queued ` +
+        `accepted window ends (maxEventAgeMs ${duration(maxEventAgeMs)} + 5 min), so a replay inside it would be queued ` +
         `and handled again. Use { age: ${keepSeconds} } (seconds, no count), or false.`,
     );
   }

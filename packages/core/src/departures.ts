@@ -138,7 +138,9 @@ export function departureReporter(): (event: VobizEvent, now: number, log: Logge
   let checks: number = burst;
   let since = Number.NEGATIVE_INFINITY;
   return (event, now, log) => {
-    if (log === undefined || !described(event.event_type)) return;
+    // The earlier envelope's payload is this library's own mapping of Vobiz's `data` (a string
+    // error `code` where Meta has numbers, say): a departure there would not be the sender's.
+    if (log === undefined || event.source === 'vobiz-legacy' || !described(event.event_type)) return;
     // Refilled for the time since the last event; a clock stepped back refills nothing.
     checks = Math.min(burst, checks + (Math.max(0, now - since) * perSecond) / 1000);
     since = now;

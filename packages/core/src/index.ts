@@ -38,6 +38,7 @@ export { explainSignatureMismatch, type SignatureMismatch } from './diagnostics'
 export { VobizWebhookError, errorStatus, isVobizWebhookError, type VobizWebhookErrorCode } from './errors';
 export { guardedLogger, rateLimit, safeName, safeText, type RateLimit } from './log';
 export { isTimeout, MAX_TIMER_MS, withinTime } from './deadline';
+export { duration } from './options';
 
 // The wire format
 export { parseEnvelope } from './envelope';

@@ -85,8 +85,14 @@ function resolveQueue(options: AnyOptions): ResolvedOptions['queue'] {
   };
 }
 
-/** A duration for messages: `48 h`, `168 h`, `0.5 h`. */
-export const hours = (ms: number): string => `${Math.round((ms / (60 * MINUTE)) * 10) / 10} h`;
+/** A duration for messages, in the largest unit it fills: `48 h`, `1.5 h`, `30 min`, `2 s`, `500 ms`. */
+export function duration(ms: number): string {
+  const rounded = (value: number) => Math.round(value * 10) / 10;
+  if (ms >= 60 * MINUTE) return `${rounded(ms / (60 * MINUTE))} h`;
+  if (ms >= MINUTE) return `${rounded(ms / MINUTE)} min`;
+  if (ms >= 1000) return `${rounded(ms / 1000)} s`;
+  return `${ms} ms`;
+}
 
 type AnyOptions = VobizWebhookOptions | MetaWebhookOptions;
 
@@ -185,8 +191,8 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
   const dedupeTtlMs = positiveInteger('dedupeTtlMs', options.dedupeTtlMs ?? window ?? HOURS_48);
   if (window !== undefined && dedupeTtlMs < window) {
     throw new TypeError(
-      `vobiz-webhooks: \`dedupeTtlMs\` (${hours(dedupeTtlMs)}) is shorter than the accepted window ` +
-        `(maxEventAgeMs ${hours(maxEventAgeMs as number)} + 5 min ahead), so a replay inside the window would be ` +
+      `vobiz-webhooks: \`dedupeTtlMs\` (${duration(dedupeTtlMs)}) is shorter than the accepted window ` +
+        `(maxEventAgeMs ${duration(maxEventAgeMs as number)} + 5 min ahead), so a replay inside the window would be ` +
         `handled twice. Leave dedupeTtlMs unset, or set it to at least ${window}, or lower maxEventAgeMs.`,
     );
   }
@@ -196,8 +202,8 @@ function resolveOptions(options: AnyOptions, source: SourceSettings): ResolvedOp
   }
   if (dedupe !== false && dedupe.maxTtlMs !== undefined && dedupe.maxTtlMs < dedupeTtlMs) {
     throw new TypeError(
-      `vobiz-webhooks: the dedupe store keeps a handled event for at most ${hours(dedupe.maxTtlMs)}, shorter than ` +
-        `dedupeTtlMs (${hours(dedupeTtlMs)}), so a replay inside the accepted window would be handled twice. ` +
+      `vobiz-webhooks: the dedupe store keeps a handled event for at most ${duration(dedupe.maxTtlMs)}, shorter than ` +
+        `dedupeTtlMs (${duration(dedupeTtlMs)}), so a replay inside the accepted window would be handled twice. ` +
         `Build the store with a longer ttlMs (at least ${dedupeTtlMs}), or lower maxEventAgeMs.`,
     );
   }

@@ -8,7 +8,7 @@ import { FORMATS, type WireFormat } from './formats/index';
 import { isPromiseLike, runHandlers, type HandlerList } from './handlers';
 import { getHeader, type HeaderSource } from './headers';
 import { guardedLogger, rateLimitedWarn, safeName } from './log';
-import { FUTURE_SKEW_MS, hours, type ResolvedOptions } from './options';
+import { duration, FUTURE_SKEW_MS, type ResolvedOptions } from './options';
 import type { DecodedSignature } from './signature-format';
 import type { Logger, VobizEvent } from './types';
 
@@ -275,7 +275,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
     if (age > maxEventAgeMs || age < -FUTURE_SKEW_MS) {
       fail(
         'stale_event',
-        `occurred_at ${event.occurred_at} is outside the accepted window (${hours(maxEventAgeMs)} old, ` +
+        `occurred_at ${event.occurred_at} is outside the accepted window (${duration(maxEventAgeMs)} old, ` +
           '5 min ahead); check the server clock, or raise maxEventAgeMs.',
       );
     }

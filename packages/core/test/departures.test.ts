@@ -62,6 +62,14 @@ describe('departureReporter', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it("checks nothing of Vobiz's earlier envelope, whose payload is the library's own mapping", () => {
+    const { warnings, report } = recorded();
+    report({ ...departing('legacy'), source: 'vobiz-legacy' }, T);
+    expect(warnings).toEqual([]);
+    report(departing('current'), T);
+    expect(warnings).toHaveLength(1);
+  });
+
   it('checks nothing without a logger', () => {
     expect(departureReporter()(departing('a'), T, undefined)).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import {
   createReceiver,
+  duration,
   memoryDedupeStore,
   type DedupeStore,
   type InlineOptions,
@@ -63,6 +64,18 @@ describe('resolving the options', () => {
     );
     expect(() => build({ dedupeTtlMs: 48 * HOUR })).toThrow(/shorter than the accepted window/);
     expect(() => build({ dedupeTtlMs: 48 * HOUR + 5 * 60_000 })).not.toThrow();
+    // A short one is said in its own unit, not as '0 h'.
+    expect(() => build({ dedupeTtlMs: 1000 })).toThrow(/`dedupeTtlMs` \(1 s\) is shorter/);
+  });
+
+  it.each([
+    [48 * HOUR, '48 h'],
+    [90 * 60_000, '1.5 h'],
+    [30 * 60_000, '30 min'],
+    [2500, '2.5 s'],
+    [500, '500 ms'],
+  ])('says %i ms as %s in messages', (ms, said) => {
+    expect(duration(ms)).toBe(said);
   });
 
   it('refuses a store that would forget a handled event while a replay is still accepted', () => {

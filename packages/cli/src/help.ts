@@ -99,7 +99,8 @@ Options:
                         the change value
   --file <path|->       send this body instead, byte for byte (- reads stdin); signed as
                         --source says, else as its shape says (Meta's with --app-secret)
-  --repeat <n>          send it all n times, with fresh event ids (default 1)
+  --repeat <n>          send it all n times, with fresh event ids (default 1; a --file
+                        body is sent as it is each time)
   --duplicate           follow each delivery with an identical copy, as a Vobiz retry
   --tamper              change each body after signing (your endpoint must answer 401)
   --timeout <ms>        per delivery (default 10000; Vobiz waits only a few seconds)

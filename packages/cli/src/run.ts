@@ -127,6 +127,8 @@ async function send(args: string[], io: CliIo): Promise<number> {
       io.stderr(`error: ${errorText(error)}\n`);
       return EXIT_FAILED;
     }
+    // Deliveries the arguments make unsendable (a --file body's event_type no header can carry).
+    if (error instanceof TypeError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import {
   type SignOptions,
   type TestEventOptions,
 } from '@vobiz-webhooks/core/testing';
+import { terminalText } from './terminal-text';
 
 /** One HTTP delivery, built and signed, not yet sent. */
 export interface Delivery {
@@ -309,6 +310,25 @@ export async function postDelivery(url: string | URL, delivery: Delivery, timeou
   };
 }
 
+// What an HTTP header value may hold (RFC 9110 field-value): visible ASCII, spaces and tabs, and obs-text.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * A delivery whose header would not survive HTTP, said as such: `fetch` refuses it with an
+ * error about byte strings, which would read as an unreachable server. X-Webhook-Event
+ * repeats the body's `event_type`, so a `--file` body decides it.
+ */
+function checkHeaders(delivery: Delivery): void {
+  for (const [name, value] of Object.entries(delivery.headers)) {
+    if (!HEADER_VALUE.test(value)) {
+      throw new TypeError(
+        `the ${name} header would be '${terminalText(value, 80)}', which an HTTP header cannot carry` +
+          `${name.toLowerCase() === 'x-webhook-event' ? " (it repeats the body's event_type)" : ''}.`,
+      );
+    }
+  }
+}
+
 /**
  * Sends realistic signed deliveries to a URL, one after the other (so a duplicate
  * follows its original), with the headers their sender sends (Vobiz, Vobiz's earlier
@@ -322,7 +342,9 @@ export async function sendDeliveries(options: SendOptions): Promise<DeliveryResu
   if (!/^https?:\/\//i.test(target))
     throw new TypeError(`the URL must start with http:// or https://, got '${target}'.`);
   const results: DeliveryResult[] = [];
-  for (const delivery of planDeliveries(options)) {
+  const deliveries = planDeliveries(options);
+  for (const delivery of deliveries) checkHeaders(delivery);
+  for (const delivery of deliveries) {
     let result: DeliveryResult;
     try {
       result = await postDelivery(target, delivery, timeoutMs);

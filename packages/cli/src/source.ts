@@ -147,7 +147,12 @@ function currentNameOf(type: string): string | undefined {
  * `contact.updated`, …) are refused elsewhere, with what to pass instead.
  */
 export function checkEventType(type: string, source: EventSource): void {
-  if (source === 'vobiz-legacy') return;
+  if (source === 'vobiz-legacy') {
+    if (type.startsWith('call.')) {
+      throw new UsageError(`--type ${type}: Vobiz's earlier envelope has no call events; pass --source vobiz or meta.`);
+    }
+    return;
+  }
   const current = currentNameOf(type);
   if (current !== undefined) {
     throw new UsageError(

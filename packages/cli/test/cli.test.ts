@@ -118,6 +118,10 @@ describe('help and bad arguments', () => {
       "--encoding is hex, HEX or base64, got 'b64'",
     ],
     [
+      ['send', 'http://localhost:1/x', '--source', 'vobiz-legacy', '--secret', 's', '--type', 'call.connect'],
+      "Vobiz's earlier envelope has no call events",
+    ],
+    [
       ['send', 'http://localhost:1/x', '--secret', 's', '--type', 'message.delivered'],
       'pass --source vobiz-legacy, or --type message.status --status delivered',
     ],
@@ -222,6 +226,19 @@ describe('send', () => {
     expect(fromStdin.code).toBe(0);
     expect((received[1] as Received).raw.toString('utf8')).toBe(bytes);
     expect(fromStdin.stdout).toContain('file-event-1 → 200 duplicate');
+  });
+
+  it('a --file body whose event_type no header can carry is a usage error saying so, and nothing is sent', async () => {
+    for (const type of ['message.inbound ✓', 'message.inbound\u001b[2J']) {
+      const path = join(tmp, 'unsendable.json');
+      writeFileSync(path, JSON.stringify({ ...createTestEvent('message.inbound'), event_type: type }));
+      const run = await runBin(['send', url, '--secret', SECRET, '--file', path]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("which an HTTP header cannot carry (it repeats the body's event_type)");
+      expect(run.stderr).not.toContain('could not reach');
+      expect(run.stderr).not.toContain('\u001b');
+    }
+    expect(received).toEqual([]);
   });
 
   it('exits 1 on a non-2xx answer and prints the error code', async () => {

@@ -69,6 +69,27 @@ describe('@vobiz-webhooks/core/testing: createTestEvent', () => {
     expect(parsed.event_type).toBe('account.review_update');
   });
 
+  it("gives the earlier envelope's own types and Meta's other fields the payload their handlers get", () => {
+    const occurred = '2026-03-25T10:00:00Z';
+    const contact = createTestEvent('contact.updated', { occurred_at: occurred });
+    expect(contact.payload).toMatchObject({
+      action: 'updated',
+      contact: { name: expect.any(String), updated_at: occurred },
+    });
+    const campaign = createTestEvent('campaign.completed');
+    expect(campaign.payload.campaign?.statistics).toMatchObject({
+      total: expect.any(Number),
+      read: expect.any(Number),
+    });
+    const field = createTestEvent('meta.account_update', { occurred_at: occurred });
+    expect(field.payload).toEqual({
+      phone_number: expect.any(String),
+      event: 'VERIFIED_ACCOUNT',
+      timestamp: String(Date.parse(occurred) / 1000),
+    });
+    for (const event of [contact, campaign, field]) expect(JSON.stringify(event.payload)).not.toContain('"sample"');
+  });
+
   it('honours the overrides', () => {
     const event = createTestEvent('message.inbound', {
       event_id: 'evt-1',

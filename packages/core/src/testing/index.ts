@@ -11,7 +11,7 @@ import type {
   VobizEvent,
   WhatsAppPayload,
 } from '../types';
-import { legacyTestEvent } from './legacy';
+import { legacyData, legacyTestEvent } from './legacy';
 import {
   TEST_DISPLAY_NUMBER,
   TEST_PHONE_NUMBER_ID,
@@ -86,6 +86,11 @@ function payloadFor(
   options: TestEventOptions,
   timestamp: string,
 ): WhatsAppPayload | Record<string, unknown> {
+  // What a handler of these types gets: the earlier envelope's `data`, or Meta's change value.
+  if (type === 'contact.updated' || type === 'campaign.completed') {
+    return legacyData(type, options, options.occurred_at ?? new Date(Number(timestamp) * 1000).toISOString());
+  }
+  if (type.startsWith('meta.')) return metaFieldValue(timestamp);
   if (type !== 'message.inbound' && type !== 'message.status' && !type.startsWith('call.')) {
     return { note: 'an event type this library does not know yet', sample: true };
   }
@@ -135,12 +140,18 @@ function metaObjectFor(type: string, options: TestEventOptions, timestamp: strin
   const known = type === 'message.inbound' || type === 'message.status' || type.startsWith('call.');
   if (known) return payloadFor(type, { ...options, shape: 'meta' }, timestamp) as MetaObject;
   const field = type.startsWith('meta.') ? type.slice('meta.'.length) : type;
-  const value = { phone_number: TEST_DISPLAY_NUMBER, event: 'VERIFIED_ACCOUNT', timestamp };
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: TEST_WABA_ID, time: Number(timestamp), changes: [{ field, value }] }],
+    entry: [{ id: TEST_WABA_ID, time: Number(timestamp), changes: [{ field, value: metaFieldValue(timestamp) }] }],
   } as MetaObject;
 }
+
+/** A change value of a field other than messages and calls, as Meta sends `account_update`. */
+const metaFieldValue = (timestamp: string) => ({
+  phone_number: TEST_DISPLAY_NUMBER,
+  event: 'VERIFIED_ACCOUNT',
+  timestamp,
+});
 
 /** How a test delivery is signed: by default the way its body's format is (see `signedRequest`). */
 export interface SignOptions {

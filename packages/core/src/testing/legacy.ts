@@ -27,7 +27,7 @@ export function legacyEventName(type: string, status: string | undefined): strin
 }
 
 /** `data` shaped after the examples in Vobiz's earlier webhook pages. */
-function legacyData(name: string, options: LegacyTestOptions, timestamp: string): Record<string, unknown> {
+export function legacyData(name: string, options: LegacyTestOptions, timestamp: string): Record<string, unknown> {
   const n = ++counter;
   const messageId = `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2${RUN_ID}${n}`;
   if (name === 'message.received') {

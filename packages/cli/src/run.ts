@@ -241,6 +241,8 @@ async function listen(args: string[], io: CliIo): Promise<number> {
       warn: (text) => io.stderr(`${text}\n`),
     });
   } catch (error) {
+    // Options the receiver refused (core's construction errors): a usage error, not the port's.
+    if (error instanceof TypeError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     io.stderr(
       `error: cannot listen on port ${port}${code === 'EADDRINUSE' ? ': it is in use (pick another with --port)' : ` (${code ?? String(error)})`}.\n`,

@@ -357,11 +357,12 @@ describe('keys checked before any is used', () => {
       ['--secret', ' padded'],
       ['--secret', SECRET, '--secret', ''],
       ['--source', 'meta', '--app-secret', 'padded ', '--verify-token', VERIFY_TOKEN],
+      ['--source', 'meta', '--app-secret', APP_SECRET, '--verify-token', ` ${VERIFY_TOKEN}`],
     ]) {
       const run = await runBin(['listen', '--port', '0', ...args]);
       expect(run.code).toBe(2);
       expect(run.stderr).not.toContain('cannot listen');
-      expect(run.stderr).toMatch(/--(app-)?secret( #2)? (has leading or trailing whitespace|is empty)/);
+      expect(run.stderr).toMatch(/(--(app-)?secret( #2)?|`verifyToken`) (has leading or trailing whitespace|is empty)/);
     }
   });
 });

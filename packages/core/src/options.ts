@@ -147,6 +147,13 @@ export function resolveMetaOptions(options: MetaWebhookOptions): ResolvedOptions
         'in the Meta app dashboard (WhatsApp → Configuration), e.g. `verifyToken: process.env.META_VERIFY_TOKEN`.',
     );
   }
+  // Meta sends the token as it was entered in the dashboard: a newline from a .env file would fail every handshake.
+  if (verifyToken.trim() !== verifyToken) {
+    throw new TypeError(
+      'vobiz-webhooks: `verifyToken` has leading or trailing whitespace, so no handshake would ever match. This is ' +
+        'usually a newline or space from a .env file or a copy-paste: trim it where it is loaded.',
+    );
+  }
   return resolveOptions(options, {
     formats: [FORMATS.meta],
     secretName: 'appSecret',

@@ -363,6 +363,14 @@ describe('metaWebhook: construction', () => {
     expect(() => createMetaReceiver({ appSecret: APP_SECRET, verifyToken: '', on: {} })).toThrow(TypeError);
   });
 
+  it('refuses a verifyToken with leading or trailing whitespace, which no handshake would match', () => {
+    for (const verifyToken of [`${VERIFY_TOKEN}\n`, ` ${VERIFY_TOKEN}`]) {
+      expect(() => createMetaReceiver({ appSecret: APP_SECRET, verifyToken, on: {} })).toThrow(
+        /`verifyToken` has leading or trailing whitespace.*trim it where it is loaded/,
+      );
+    }
+  });
+
   it('takes appSecret, not secret', () => {
     const options = { secret: APP_SECRET, verifyToken: VERIFY_TOKEN, on: {} } as unknown as MetaWebhookOptions;
     expect(() => createMetaReceiver(options)).toThrow(/metaWebhook takes `appSecret`/);

@@ -44,44 +44,65 @@ export function metaWebhook(options: MetaWebhookOptions): VobizMiddleware {
   return middleware(createMetaReceiver(options), fixFor('metaWebhook'));
 }
 
+/** A layer of an Express router: its function, and the route it belongs to (`app.post(path, …)`). */
+interface Layer {
+  handle?: unknown;
+  route?: { stack?: unknown };
+}
+
+const layersOf = (stack: unknown): (Layer | null)[] => (Array.isArray(stack) ? (stack as (Layer | null)[]) : []);
+
+/** Whether `route` (`req.route`) runs `handle` itself: `app.post(path, mw)`, `app.route(path).post(mw)`. */
+const runsOnRoute = (route: unknown, handle: unknown): boolean =>
+  layersOf((route as { stack?: unknown }).stack).some((layer) => layer?.handle === handle);
+
 /**
- * Whether `handle` is one of the app's own middleware (`app.use(mw)`, `app.use('/hooks', mw)`),
- * read from the router of `app` (`req.app`): not on a route, in a router of its own, or
- * called by a function of the app's (as NestJS's middleware is).
+ * Whether `handle` is mounted as middleware, not on a route, anywhere in the routers of `app`
+ * (`req.app`): `app.use(mw)`, `app.use('/hooks', mw)`, `router.use(mw)` in a router the app
+ * mounts. Not when a function of the app's calls it (as NestJS's middleware does).
  */
-function isAppMiddleware(app: object, handle: unknown): boolean {
+function isMiddlewareOf(app: object, handle: unknown): boolean {
+  let stack: unknown;
   try {
     // Express 4 keeps its router in `_router` (its `router` getter throws); Express 5 in `router`.
     const routers = app as { _router?: { stack?: unknown }; router?: { stack?: unknown } };
-    const stack = (routers._router ?? routers.router)?.stack;
-    return (
-      Array.isArray(stack) &&
-      stack.some(
-        (layer: { handle?: unknown; route?: unknown } | null) =>
-          layer !== null && layer.handle === handle && layer.route === undefined,
-      )
-    );
+    stack = (routers._router ?? routers.router)?.stack;
   } catch {
     return false;
   }
+  const searched = new Set<unknown>();
+  const search = (layers: unknown): boolean =>
+    layersOf(layers).some((layer) => {
+      if (layer === null || layer.route !== undefined) return false;
+      if (layer.handle === handle) return true;
+      // A router's function carries its own stack.
+      const inner = (layer.handle as { stack?: unknown } | undefined)?.stack;
+      if (inner === undefined || searched.has(inner)) return false;
+      searched.add(inner);
+      return search(inner);
+    });
+  return search(stack);
 }
 
 function middleware(receiver: Receiver, fix: string): VobizMiddleware {
-  const appMiddleware = new WeakMap<object, boolean>();
+  // Where it is mounted does not change once it is: a positive answer is kept per app.
+  const mountedIn = new WeakSet<object>();
   /**
    * Whether a route is running this middleware, so that it answers whatever reaches it.
    * Express sets `req.route` while a route runs, and leaves it set after the route calls
-   * `next()`: for the app's own middleware a route matched earlier (`app.all('/api/*', auth)`)
-   * says nothing. Elsewhere `req.route` is the only sign there is, since a function of the
-   * app's on a route may be what calls it. Where it sits is read once per app.
+   * `next()`: a route matched earlier (`app.all('/api/users', auth)`) says nothing where the
+   * middleware is mounted as middleware. Only where it is called by a function of the app's
+   * on a route is `req.route` the only sign there is.
    */
   const onRoute = (req: NodeRequest): boolean => {
-    if (req.route === undefined) return false;
+    if (req.route === undefined || req.route === null) return false;
+    if (runsOnRoute(req.route, handle)) return true;
     const { app } = req as { app?: unknown };
     if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return true;
-    let own = appMiddleware.get(app);
-    if (own === undefined) appMiddleware.set(app, (own = isAppMiddleware(app, handle)));
-    return !own;
+    if (mountedIn.has(app)) return false;
+    if (!isMiddlewareOf(app, handle)) return true;
+    mountedIn.add(app);
+    return false;
   };
   const handle: VobizMiddleware = (req, res, next) => {
     // On a route (app.post(path, mw)) it answers whatever the route sends it. Otherwise it

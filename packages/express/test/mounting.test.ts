@@ -124,6 +124,35 @@ describe.each([
     expectOk(await t.send(post('/admin/webhooks/vobiz')));
   });
 
+  it('the same middleware on a route and at the root answers both', async () => {
+    const app = create();
+    const mw = middleware();
+    app.post('/custom', mw);
+    app.use(mw);
+    const t = await serve(app);
+    expectOk(await t.send(post('/custom')));
+    expectOk(await t.send(post('/webhooks/vobiz')));
+    expect(seen).toHaveLength(2);
+  });
+
+  it('in a router, after a route that passed the request on, it leaves the rest of the app alone', async () => {
+    const inner = express.Router();
+    inner.all('/users', (_req, _res, next) => next());
+    inner.use(middleware());
+    inner.get('/users', (_req, res) => void res.json(['inner']));
+    const api = express.Router();
+    api.get('/users', (_req, res) => void res.json(['api']));
+    const app = create();
+    app.all('/api/users', (_req, _res, next) => next());
+    app.use('/inner', inner);
+    app.use(express.Router().use(middleware()));
+    app.use('/api', api);
+    const t = await serve(app);
+    expect(await t.send({ method: 'GET', path: '/inner/users' })).toMatchObject({ status: 200, body: ['inner'] });
+    expect(await t.send({ method: 'GET', path: '/api/users' })).toMatchObject({ status: 200, body: ['api'] });
+    expectOk(await t.send(post('/inner/webhooks/vobiz')));
+  });
+
   it('called by a function of the app on a route (as NestJS middleware is), it answers what the route sends it', async () => {
     const app = create();
     const mw = middleware();

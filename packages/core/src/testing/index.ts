@@ -270,7 +270,6 @@ function parsedBody(input: object | string | Uint8Array): unknown {
   }
 }
 
-/** A body's format by its shape: `event` and `data` are the earlier envelope, `entry` is Meta's object. */
 /**
  * Who sends a body of this shape, as `signedRequest` signs it without `format`: Vobiz's
  * current envelope (`event_type`, or anything it cannot read), its earlier one (`event`
@@ -280,6 +279,7 @@ export function sourceOfBody(body: object | string | Uint8Array): EventSource {
   return formatOf(parsedBody(body));
 }
 
+/** A body's format by its shape: `event` and `data` are the earlier envelope, `entry` is Meta's object. */
 function formatOf(value: unknown): EventSource {
   if (typeof value !== 'object' || value === null || 'event_type' in value) return 'vobiz';
   if ('event' in value && 'data' in value) return 'vobiz-legacy';

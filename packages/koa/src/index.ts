@@ -26,6 +26,8 @@ export interface KoaContext {
   set(fields: Record<string, string>): void;
   /** Set by @koa/router on a matched route, and left set after the route calls `next()`. */
   _matchedRoute?: unknown;
+  /** Set by @koa/router: the layers whose path matched. */
+  matched?: unknown;
   /** Set by koa-mount under a mount path. */
   mountPath?: unknown;
   /** The app, whose own middleware (`app.use(mw)`) is in `app.middleware`. */
@@ -40,9 +42,9 @@ const fixFor = (name: string): string =>
   'or use @koa/bodyparser or koa-bodyparser, which keep the raw text in ctx.request.rawBody.';
 
 /**
- * Koa 2/3 middleware. On a route (`router.post(path, mw)`) it answers every request that
- * reaches it; at the root (`app.use(mw)`) only requests to `options.path`, and under
- * koa-mount the mount path itself too, awaiting `next()` for the rest. Refusals are answers, never throws, so an upstream
+ * Koa 2/3 middleware. On a route (`router.post(path, mw)`, koa-mount) it answers every
+ * request that reaches it; at the root (`app.use(mw)`) only requests to `options.path`,
+ * awaiting `next()` for the rest. Refusals are answers, never throws, so an upstream
  * error handler sees no exception for a forged or duplicate delivery.
  */
 export function vobizWebhook(options: VobizWebhookOptions): VobizKoaMiddleware {
@@ -59,23 +61,52 @@ export function metaWebhook(options: MetaWebhookOptions): VobizKoaMiddleware {
   return middleware(createMetaReceiver(options), fixFor('metaWebhook'));
 }
 
+/** A layer of @koa/router: its middleware, and its methods (none for `router.use`). */
+interface RouterLayer {
+  stack?: unknown;
+  methods?: unknown;
+}
+
+const layersOf = (value: unknown): (RouterLayer | null)[] =>
+  Array.isArray(value) ? (value as (RouterLayer | null)[]) : [];
+const stackHas = (layer: RouterLayer | null, handle: unknown): boolean =>
+  Array.isArray(layer?.stack) && layer.stack.includes(handle);
+
+/**
+ * Whether `handle` is mounted as middleware, not on a route, in `app` (`ctx.app`): one of
+ * the app's own (`app.use(mw)`), or `router.use(mw)` in a router the app runs (@koa/router
+ * marks its dispatch function with its `router`). Not inside koa-compose or a mounted app.
+ */
+function isMiddlewareOf(app: unknown, handle: unknown): boolean {
+  const own = (app as { middleware?: unknown } | undefined)?.middleware;
+  return layersOf(own).some((fn) => {
+    if ((fn as unknown) === handle) return true;
+    const router = (fn as { router?: { stack?: unknown } } | null)?.router;
+    return layersOf(router?.stack).some(
+      (layer) => Array.isArray(layer?.methods) && layer.methods.length === 0 && stackHas(layer, handle),
+    );
+  });
+}
+
 function middleware(receiver: Receiver, fix: string): VobizKoaMiddleware {
   /**
    * Whether a route is running this middleware, so that it answers whatever reaches it.
    * @koa/router sets `_matchedRoute` before running a route's middleware and leaves it set
-   * after the route calls `next()`: for the app's own middleware a route matched earlier
-   * (`router.all('/users', auth)`) says nothing. Elsewhere it is the only sign there is.
+   * after the route calls `next()`: a route matched earlier (`router.all('/users', auth)`)
+   * says nothing where the middleware is mounted as middleware. Only where a function of
+   * the app's on a route calls it is `_matchedRoute` the only sign there is.
    */
   const onRoute = (ctx: KoaContext): boolean => {
     if (ctx._matchedRoute === undefined) return false;
-    const own = ctx.app?.middleware;
-    return !(Array.isArray(own) && own.includes(handle));
+    const matched = layersOf(ctx.matched);
+    if (matched.some((layer) => Array.isArray(layer?.methods) && layer.methods.length > 0 && stackHas(layer, handle)))
+      return true;
+    return !isMiddlewareOf(ctx.app, handle);
   };
   const handle: VobizKoaMiddleware = async (ctx, next) => {
-    // Its path, or the mount point itself (koa-mount strips `ctx.path` to '/' there), or on
-    // a route. Any other path goes on, also under koa-mount, where it belongs to the rest of
-    // a mounted app (sub.use(mw); app.use(mount('/api', sub)) must not answer for all of /api).
-    const handles = receiver.matchesPath(ctx.path) || (ctx.mountPath !== undefined && ctx.path === '/') || onRoute(ctx);
+    // Its path, on a route, or under koa-mount, which strips `ctx.path` and runs it only
+    // below the mount path: there it answers every request that reaches it.
+    const handles = receiver.matchesPath(ctx.path) || ctx.mountPath !== undefined || onRoute(ctx);
     if (!handles) {
       await next();
       return;

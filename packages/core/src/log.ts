@@ -12,12 +12,16 @@ import type { Logger } from './types';
 // surrogates (\p{Cs}; a well-formed pair is one astral code point under /u), the line and
 // paragraph separators, and the bidi embeddings, overrides and isolates that reorder a line.
 const UNSAFE = /[\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
-// In a name (a handler key, an event type, an id), also what cannot be seen at all: format
-// characters (\p{Cf}: zero-width space and joiners, bidi marks, the byte-order mark, the soft
-// hyphen) and spaces other than U+0020. In customer text these are ordinary (a Persian word's
-// zero-width non-joiner, a Hebrew line's marks); in a name they make two keys look the same.
-const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cs}\p{Cf}\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
-const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+// In a name (a handler key, an event type, an id), also what cannot be seen: format characters
+// (\p{Cf}: zero-width space and joiners, bidi marks, the byte-order mark, the soft hyphen, tags),
+// spaces other than U+0020, variation selectors, the combining grapheme joiner, the Hangul and
+// Braille blanks; and the backslash, so that a name holding the text `\u200b` does not read as
+// one holding the character. In customer text these are ordinary (a Persian word's zero-width
+// non-joiner, a Hebrew line's marks, an emoji's variation selector); in a name they make two
+// keys look the same.
+const UNSAFE_IN_NAMES =
+  /[\p{Cc}\p{Cs}\p{Cf}\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u034f\u115f\u1160\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}\\]/u;
+const NAMED: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
 const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/g;
 
 const hex = (code: number, width: number) => code.toString(16).padStart(width, '0');
@@ -26,7 +30,10 @@ const hex = (code: number, width: number) => code.toString(16).padStart(width, '
 function escapeCodePoint(char: string, unsafe: RegExp): string {
   if (!unsafe.test(char)) return char;
   const code = char.codePointAt(0) as number;
-  return NAMED[char] ?? (code <= 0x7f ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+  if (NAMED[char] !== undefined) return NAMED[char];
+  if (code <= 0x7f) return `\\x${hex(code, 2)}`;
+  // Past four hex digits, braced: `\ue0041` would read as U+E004 and a 1.
+  return code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${hex(code, 1)}}`;
 }
 
 const marker = (omitted: number) => `… (+${omitted} chars)`;
@@ -70,8 +77,9 @@ export function safeText(value: unknown, max = 120): string {
 
 /**
  * A name (a handler key, an event type, an id) made safe to print as `safeText` does, and
- * also every character that cannot be seen: `'message.inbound\u200b'` is printed so, not
- * as a key that looks right. Not for customer text, where such characters are words' own.
+ * also the characters that cannot be seen, and the backslash: `'message.inbound\u200b'` is
+ * printed so, not as a key that looks right. Not for customer text, where such characters
+ * are words' own.
  */
 export function safeName(value: unknown, max = 64): string {
   return escaped(value, max, UNSAFE_IN_NAMES);

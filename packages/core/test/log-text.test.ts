@@ -13,7 +13,12 @@ describe('safeName', () => {
     ['a soft hyphen', '\u00ad', '\\u00ad'],
     ['a no-break space', '\u00a0', '\\u00a0'],
     ['an ideographic space', '\u3000', '\\u3000'],
-    ['a tag character (astral)', '\u{e0041}', '\\ue0041'],
+    ['a tag character (astral), braced', '\u{e0041}', '\\u{e0041}'],
+    ['a variation selector', '\ufe0f', '\\ufe0f'],
+    ['the combining grapheme joiner', '\u034f', '\\u034f'],
+    ['a Hangul filler', '\u3164', '\\u3164'],
+    ['the Braille blank', '\u2800', '\\u2800'],
+    ['a backslash, so that the text \\u200b does not read as the character', '\\u200b', '\\\\u200b'],
   ])('escapes %s, which cannot be seen', (_what, invisible, shown) => {
     expect(safeName(`message.inbound${invisible}`)).toBe(`message.inbound${shown}`);
   });

@@ -32,9 +32,12 @@ type OnlyKeys<T, Keys extends PropertyKey> = T & { [Key in Exclude<keyof T, Keys
  * A function's returned object literal gets no excess-property check of its own (TypeScript
  * checks only literals written where the type is expected), so without this a factory's
  * `'message.recieved'` or `sekret` would compile, where the plain options form refuses it.
+ * Each member of a union (a factory with two `return`s) is held on its own.
  */
-type Exact<Returned, Options> = OnlyKeys<Returned, KeysOf<Options>> &
-  (Returned extends { on: infer On } ? { on: OnlyKeys<On, keyof EventHandlers> } : unknown);
+type Exact<Returned, Options> = Returned extends unknown
+  ? OnlyKeys<Returned, KeysOf<Options>> &
+      (Returned extends { on: infer On } ? { on: OnlyKeys<On, keyof EventHandlers> } : unknown)
+  : never;
 
 /** Which receiver a handler is built on, and how its 404 names where deliveries go. */
 interface Source<Options> {

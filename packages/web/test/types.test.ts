@@ -65,6 +65,13 @@ describe('types', () => {
     }));
     // @ts-expect-error `queue` and `on` exclude each other
     vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, queue: { enqueue: handler }, on: {} }));
+    // A factory with two returns: each is held to the keys.
+    // @ts-expect-error 'message.recieved' is not an event type, in one branch of two
+    vobizWebhook((env: Env) =>
+      env.VOBIZ_WEBHOOK_SECRET === ''
+        ? { secret: 's', queue: { enqueue: handler } }
+        : { secret: env.VOBIZ_WEBHOOK_SECRET, on: { 'message.recieved': handler } },
+    );
     // What is right still compiles: any call.<event> and meta.<field>, queue mode, an `on` declared apart.
     const on: EventHandlers = { '*': handler };
     const built = [
@@ -72,6 +79,14 @@ describe('types', () => {
       vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, queue: { enqueue: handler } })),
       vobizWebhook((env: Env) => ({ secret: env.VOBIZ_WEBHOOK_SECRET, on })),
       metaRouteHandler((env: Env) => ({ appSecret: env.META_APP_SECRET, verifyToken: 't', on: { 'meta.*': handler } })),
+      vobizWebhook((env: Env) =>
+        env.VOBIZ_WEBHOOK_SECRET === ''
+          ? { secret: 's', queue: { enqueue: handler } }
+          : {
+              secret: env.VOBIZ_WEBHOOK_SECRET,
+              on: { 'message.inbound': (event) => expectTypeOf(event).toEqualTypeOf<MessageInboundEvent>() },
+            },
+      ),
     ];
     expect(built.every((fetch) => typeof fetch === 'function')).toBe(true);
   });

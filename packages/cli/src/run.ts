@@ -80,15 +80,14 @@ async function send(args: string[], io: CliIo): Promise<number> {
     1,
   );
   if (values.help) return printHelp(io, sendHelp);
-  const file = values.file === undefined ? undefined : await readInput(values.file, io);
-  // Without --source, a --file body is signed as its shape says, with that source's key.
-  const source = values.source === undefined && file !== undefined ? sourceOfBody(file) : parseSource(values.source);
-  const url = deliveryUrl(positionals[0], source);
+  // Every argument is checked before a --file body is read: `--file -` waits for stdin.
+  const named = parseSource(values.source);
+  deliveryUrl(positionals[0], named);
   if (values.shape !== undefined && values.shape !== 'meta' && values.shape !== 'value') {
     throw new UsageError(`--shape is meta or value, got '${values.shape}'.`);
   }
-  if (values.shape !== undefined && source !== 'vobiz')
-    throw new UsageError(`--shape is for --source vobiz; a ${source} body has one shape.`);
+  if (values.shape !== undefined && named !== 'vobiz')
+    throw new UsageError(`--shape is for --source vobiz; a ${named} body has one shape.`);
   if (values.file !== undefined && values.type !== undefined)
     throw new UsageError('--file and --type exclude each other.');
   const type = values.type;
@@ -97,10 +96,15 @@ async function send(args: string[], io: CliIo): Promise<number> {
       `--type '${type}' is not an event type (message.inbound, message.status, call.connect, …, or all).`,
     );
   }
-  if (type !== undefined) checkEventType(type, source);
+  if (type !== undefined) checkEventType(type, named);
+  const file = values.file === undefined ? undefined : await readInput(values.file, io);
+  // Without --source, a --file body is signed as its shape says, with that source's key.
+  const detected = values.source === undefined && file !== undefined;
+  const source = detected ? sourceOfBody(file) : named;
+  const url = deliveryUrl(positionals[0], source);
   const options: SendOptions = {
     url,
-    secret: singleSourceSecret(source, values, io),
+    secret: singleSourceSecret(source, values, io, detected ? `the --file body (${source}, by its shape)` : undefined),
     source,
     ...legacySignatureOptions(source, values),
     repeat: integerOption(values.repeat, '--repeat', { min: 1, fallback: 1 }),

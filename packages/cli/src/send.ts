@@ -320,9 +320,10 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  */
 function checkHeaders(delivery: Delivery): void {
   for (const [name, value] of Object.entries(delivery.headers)) {
-    if (!HEADER_VALUE.test(value)) {
+    // Spaces or tabs at either end are stripped by fetch: the header would not repeat the body.
+    if (!HEADER_VALUE.test(value) || /^[\t ]|[\t ]$/.test(value)) {
       throw new TypeError(
-        `the ${name} header would be '${terminalText(value, 80)}', which an HTTP header cannot carry` +
+        `the ${name} header would be '${terminalText(value, 80)}', which an HTTP header cannot carry as it is` +
           `${name.toLowerCase() === 'x-webhook-event' ? " (it repeats the body's event_type)" : ''}.`,
       );
     }

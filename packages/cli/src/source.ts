@@ -72,6 +72,7 @@ export function resolveSourceSecrets(
   source: EventSource,
   values: { secret?: string[] | undefined; 'app-secret'?: string[] | undefined },
   io: CliIo,
+  signed = `--source ${source}`,
 ): string[] {
   const settings = source === 'meta' ? secretSettings.meta : secretSettings.vobiz;
   const other = source === 'meta' ? secretSettings.vobiz : secretSettings.meta;
@@ -79,7 +80,7 @@ export function resolveSourceSecrets(
   const wrong = source === 'meta' ? values.secret : values['app-secret'];
   if (wrong !== undefined && wrong.length > 0) {
     throw new UsageError(
-      `${other.flag} is ${other.what}; --source ${source} is signed with ${settings.what}: pass ${settings.flag} <secret> or set ${settings.env}.`,
+      `${other.flag} is ${other.what}; ${signed} is signed with ${settings.what}: pass ${settings.flag} <secret> or set ${settings.env}.`,
     );
   }
   if (given !== undefined && given.length > 0) return checkedSecrets(given, settings.flag);
@@ -112,8 +113,9 @@ export function singleSourceSecret(
   source: EventSource,
   values: { secret?: string[] | undefined; 'app-secret'?: string[] | undefined },
   io: CliIo,
+  signed?: string,
 ): string {
-  const secrets = resolveSourceSecrets(source, values, io);
+  const secrets = resolveSourceSecrets(source, values, io, signed);
   if (secrets.length > 1) {
     const flag = source === 'meta' ? secretSettings.meta.flag : secretSettings.vobiz.flag;
     throw new UsageError(`this command signs with one secret; pass ${flag} once.`);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ import {
 } from '@vobiz-webhooks/core';
 import { nodeReceiveRequest, pathnameOf, sendNodeResult } from '@vobiz-webhooks/core/node';
 import { createTestEvent, testMessageKinds } from '@vobiz-webhooks/core/testing';
-import { ensureBuiltBin, runBin, startBin } from './support/bin';
+import { BIN, ensureBuiltBin, runBin, startBin } from './support/bin';
 
 jest.setTimeout(60_000);
 
@@ -368,6 +369,19 @@ describe('keys checked before any is used', () => {
 });
 
 describe('send --file without --source', () => {
+  it('checks the arguments before it reads the body, so a wrong one does not wait for stdin', async () => {
+    // stdin stays open: a body that has not ended, as on a terminal.
+    const child = spawn(process.execPath, [BIN, 'send', '--file', '-', '--secret', SECRET], { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | string | null>((resolve) => {
+      const timer = setTimeout(() => (child.kill(), resolve('still waiting for stdin')), 10_000);
+      child.once('close', (exit) => (clearTimeout(timer), resolve(exit)));
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('send needs the URL');
+  });
+
   it('signs a Meta body with the App Secret, as its shape says, and refuses the Vobiz secret for it', async () => {
     const meta = join(tmp, 'meta-body.json');
     writeFileSync(meta, JSON.stringify(createTestEvent('message.inbound', { format: 'meta' })));
@@ -378,7 +392,9 @@ describe('send --file without --source', () => {
 
     const wrongKey = await runBin(['send', `${origin}/webhooks/meta`, '--file', meta, '--secret', SECRET]);
     expect(wrongKey.code).toBe(2);
-    expect(wrongKey.stderr).toContain('--secret is the Vobiz subscription secret; --source meta is signed with');
+    expect(wrongKey.stderr).toContain(
+      '--secret is the Vobiz subscription secret; the --file body (meta, by its shape) is signed with',
+    );
     expect(handled).toHaveLength(1);
   });
 });

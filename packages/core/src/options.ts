@@ -85,12 +85,21 @@ function resolveQueue(options: AnyOptions): ResolvedOptions['queue'] {
   };
 }
 
-/** A duration for messages, in the largest unit it fills: `48 h`, `1.5 h`, `30 min`, `2 s`, `500 ms`. */
+const UNITS = [
+  [60 * MINUTE, 'h'],
+  [MINUTE, 'min'],
+  [1000, 's'],
+] as const;
+
+/**
+ * A duration for messages, in the largest unit it fills once rounded to a tenth: `48 h`,
+ * `1.5 h`, `30 min`, `2 s`, `500 ms` (59,999 ms is `1 min`, not `60 s`).
+ */
 export function duration(ms: number): string {
-  const rounded = (value: number) => Math.round(value * 10) / 10;
-  if (ms >= 60 * MINUTE) return `${rounded(ms / (60 * MINUTE))} h`;
-  if (ms >= MINUTE) return `${rounded(ms / MINUTE)} min`;
-  if (ms >= 1000) return `${rounded(ms / 1000)} s`;
+  for (const [size, unit] of UNITS) {
+    const value = Math.round((ms / size) * 10) / 10;
+    if (value >= 1) return `${value} ${unit}`;
+  }
   return `${ms} ms`;
 }
 

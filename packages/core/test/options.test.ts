@@ -74,6 +74,8 @@ describe('resolving the options', () => {
     [30 * 60_000, '30 min'],
     [2500, '2.5 s'],
     [500, '500 ms'],
+    [59_999, '1 min'],
+    [3_599_999, '1 h'],
   ])('says %i ms as %s in messages', (ms, said) => {
     expect(duration(ms)).toBe(said);
   });

@@ -73,6 +73,9 @@ interface Claim {
   batch: Batch | undefined;
 }
 
+/** Whether an event was a duplicate of one already handled; `undefined` when nothing handles it. */
+type Duplicate = boolean | undefined;
+
 /** What the events of one delivery of several (a Meta batch) share while they are handled in turn. */
 interface Batch {
   /** The keys already handled: a body that repeats an item runs it once, also when its first run failed. */
@@ -368,17 +371,17 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
 
   /**
    * Steps 8–11 for one event: its age, its claim, its handlers or enqueue, then the claim
-   * completed, or released so a retry is handled. Whether it was a duplicate: synchronous
-   * while the store and the handlers are.
-   * `batch` is what the events of a delivery of several share (`Batch`).
+   * completed, or released so a retry is handled. Whether it was a duplicate, `undefined`
+   * when nothing handles it (nothing is recorded): synchronous while the store and the
+   * handlers are. `batch` is what the events of a delivery of several share (`Batch`).
    */
-  function handle(event: VobizEvent, log: Logger | undefined, batch?: Batch): boolean | Promise<boolean> {
+  function handle(event: VobizEvent, log: Logger | undefined, batch?: Batch): Duplicate | Promise<Duplicate> {
     const now = Date.now();
     reportDepartures(event, now, log);
     checkAge(event, now);
     const list = handlersFor(event.event_type);
     // Inline, an event nobody handles is acknowledged at once; queued, the worker decides.
-    if (list.length === 0 && queue === undefined) return false;
+    if (list.length === 0 && queue === undefined) return undefined;
     if (dedupe === false) {
       const running = deliver(event, list, undefined, log, batch);
       return running === undefined ? false : running.then(() => false);
@@ -467,20 +470,24 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
    * and a failure does not stop the rest, so the resend Meta makes after a failure
    * finds the others done and handles only what failed. The answer is the first failure.
    * Only a store or queue that let a deadline pass is not asked again for the rest (`Batch`).
+   * A duplicate when every item something handles was one (a resend after all succeeded).
    */
   async function handleAll(events: readonly VobizEvent[], log: Logger | undefined): Promise<boolean> {
     let failure: { error: unknown } | undefined;
     let duplicates = 0;
+    let handled = 0;
     const batch: Batch = { tried: new Set(), storeSilent: false, queueSilent: false };
     for (const event of events) {
       try {
-        if (await handle(event, log, batch)) duplicates++;
+        const duplicate = await handle(event, log, batch);
+        if (duplicate === true) duplicates++;
+        else if (duplicate === false) handled++;
       } catch (error) {
         failure ??= { error };
       }
     }
     if (failure !== undefined) throw failure.error;
-    return events.length > 0 && duplicates === events.length;
+    return duplicates > 0 && handled === 0;
   }
 
   const acknowledge = (events: readonly VobizEvent[], duplicate: boolean): ReceiveResult => ({
@@ -534,7 +541,7 @@ export function createReceiverWith(platform: Platform, resolved: ResolvedOptions
         events = format.events(body.text ?? platform.toText(body.bytes), request.headers);
         const handled = events.length === 1 ? handle(events[0] as VobizEvent, log) : handleAll(events, log);
         const duplicate = isPromiseLike(handled) ? await handled : handled;
-        return acknowledge(events, duplicate);
+        return acknowledge(events, duplicate === true);
       } catch (error) {
         return refuse(error, events, log);
       }

@@ -100,6 +100,20 @@ describe('metaWebhook: a batch is one event per item', () => {
     expect(eventsOf(seen, 'message.inbound').map((event) => event.event_id)).toEqual([first.id, added.id]);
   });
 
+  it('a resend is a duplicate also when an item of it has no handler (nothing was recorded for it)', async () => {
+    const messages = recorder();
+    const { send: post } = receiving({ on: messages.on('message.inbound') });
+    const status = { id: 'wamid.unit.status', status: 'read', timestamp: seconds(), recipient_id: '16505551234' };
+    const body = metaBody([messagesChange({ messages: [text()], statuses: [status] })]);
+    expect((await post(body)).answer).toEqual(ok);
+    expect((await post(body)).answer).toEqual(duplicate);
+    expect(messages.seen).toHaveLength(1);
+    // Nothing handles either item: each delivery is acknowledged as new, since nothing is recorded.
+    const { send: unhandled } = receiving({ on: recorder().on('call.connect') });
+    expect((await unhandled(body)).answer).toEqual(ok);
+    expect((await unhandled(body)).answer).toEqual(ok);
+  });
+
   it('the first failure is the answer, and every item after it is still handled', async () => {
     const [stale, failing, fine] = [text({ timestamp: seconds(8 * DAY) }), text(), text()];
     const attempted: unknown[] = [];

@@ -67,10 +67,14 @@ interface RouterLayer {
   methods?: unknown;
 }
 
-const layersOf = (value: unknown): (RouterLayer | null)[] =>
-  Array.isArray(value) ? (value as (RouterLayer | null)[]) : [];
-const stackHas = (layer: RouterLayer | null, handle: unknown): boolean =>
-  Array.isArray(layer?.stack) && layer.stack.includes(handle);
+const itemsOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+/** Whether `layer` runs `handle`, on a route (it has methods) or as `router.use` (it has none). */
+const runs = (layer: unknown, handle: unknown, onRoute: boolean): boolean => {
+  const { stack, methods } = (layer ?? {}) as RouterLayer;
+  return (
+    itemsOf(stack).includes(handle) && Array.isArray(methods) && (onRoute ? methods.length > 0 : methods.length === 0)
+  );
+};
 
 /**
  * Whether `handle` is mounted as middleware, not on a route, in `app` (`ctx.app`): one of
@@ -78,13 +82,10 @@ const stackHas = (layer: RouterLayer | null, handle: unknown): boolean =>
  * marks its dispatch function with its `router`). Not inside koa-compose or a mounted app.
  */
 function isMiddlewareOf(app: unknown, handle: unknown): boolean {
-  const own = (app as { middleware?: unknown } | undefined)?.middleware;
-  return layersOf(own).some((fn) => {
-    if ((fn as unknown) === handle) return true;
+  return itemsOf((app as { middleware?: unknown } | undefined)?.middleware).some((fn) => {
+    if (fn === handle) return true;
     const router = (fn as { router?: { stack?: unknown } } | null)?.router;
-    return layersOf(router?.stack).some(
-      (layer) => Array.isArray(layer?.methods) && layer.methods.length === 0 && stackHas(layer, handle),
-    );
+    return itemsOf(router?.stack).some((layer) => runs(layer, handle, false));
   });
 }
 
@@ -98,9 +99,7 @@ function middleware(receiver: Receiver, fix: string): VobizKoaMiddleware {
    */
   const onRoute = (ctx: KoaContext): boolean => {
     if (ctx._matchedRoute === undefined) return false;
-    const matched = layersOf(ctx.matched);
-    if (matched.some((layer) => Array.isArray(layer?.methods) && layer.methods.length > 0 && stackHas(layer, handle)))
-      return true;
+    if (itemsOf(ctx.matched).some((layer) => runs(layer, handle, true))) return true;
     return !isMiddlewareOf(ctx.app, handle);
   };
   const handle: VobizKoaMiddleware = async (ctx, next) => {

@@ -52,7 +52,7 @@ function boundedByContentLength(headers: Headers, limit: number): boolean {
  * Any other body (no or an unparsable Content-Length, chunked) is streamed by `readWebBody`, which
  * stops at the limit: `c.req.arrayBuffer()` has none, and an endless body would be buffered whole.
  */
-function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
+function rawBodyOf(c: Context, read: { streamed: boolean }): (limit: number) => Promise<RawBody> {
   return async (limit) => {
     // Hono types the cache by value, but it holds the promises its readers return.
     const cache = c.req.bodyCache as unknown as {
@@ -69,6 +69,7 @@ function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
     // Hono caches this promise itself. A failed read (a client gone mid-body) rejects it, and the
     // receiver answers 400 body_unreadable; over HTTP, bytes past the declared length are the next request.
     if (boundedByContentLength(c.req.raw.headers, limit)) return new Uint8Array(await c.req.arrayBuffer());
+    read.streamed = true;
     const reading = readWebBody(c.req.raw, limit);
     const cached = reading.then((bytes) => bytes.slice().buffer as ArrayBuffer);
     // A failed read is answered from `reading`; only a later reader of the cache should see it fail.
@@ -78,21 +79,37 @@ function rawBodyOf(c: Context): (limit: number) => Promise<RawBody> {
   };
 }
 
-const respond = (result: ReceiveResult) =>
-  new Response(result.body, { status: result.status, headers: result.headers });
+/**
+ * The answer. A body streamed and cut off at the limit (413) leaves the rest of it on the
+ * connection: on @hono/node-server (its `env` holds Node's `incoming` request) the answer says
+ * `Connection: close`, or a client would send its next request on a connection Node then ends.
+ * Bun, Deno and Workers manage their connections themselves.
+ */
+function respond(c: Context, { result, streamed }: { result: ReceiveResult; streamed: boolean }): Response {
+  const cutOff =
+    streamed && result.status === 413 && typeof c.env === 'object' && c.env !== null && 'incoming' in c.env;
+  const headers = cutOff ? { ...result.headers, connection: 'close' } : result.headers;
+  return new Response(result.body, { status: result.status, headers });
+}
+
 // `url` (with its query) is read only by Meta's GET handshake.
-const receiveFrom = (receiver: Receiver, c: Context) =>
-  receiver.receive({ method: c.req.method, url: c.req.url, headers: c.req.raw.headers, rawBody: rawBodyOf(c) });
+async function receiveFrom(receiver: Receiver, c: Context): Promise<{ result: ReceiveResult; streamed: boolean }> {
+  const read = { streamed: false };
+  const rawBody = rawBodyOf(c, read);
+  const result = await receiver.receive({ method: c.req.method, url: c.req.url, headers: c.req.raw.headers, rawBody });
+  return { result, streamed: read.streamed };
+}
 
 function handlerOf(receiver: Receiver): VobizHandler {
-  return async (c) => respond(await receiveFrom(receiver, c));
+  return async (c) => respond(c, await receiveFrom(receiver, c));
 }
 
 function middlewareOf(receiver: Receiver): VobizMiddleware {
   return async (c, next) => {
     if (!receiver.matchesPath(c.req.path)) return next();
-    const result = await receiveFrom(receiver, c);
-    const response = respond(result);
+    const received = await receiveFrom(receiver, c);
+    const { result } = received;
+    const response = respond(c, received);
     const { event, events } = result;
     if (result.status !== 200 || event === undefined || JSON.parse(result.body).duplicate) return response;
     c.set('vobizEvent', event);

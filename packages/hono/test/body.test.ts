@@ -143,6 +143,27 @@ describe('over real HTTP on @hono/node-server', () => {
     expect(raw).toContain('payload_too_large');
   });
 
+  it('a streamed body cut off at the limit closes its connection, so the next request goes on a fresh one', async () => {
+    // fetch keeps one pool of connections: what follows the 413 would go on the same one.
+    const big = new TextEncoder().encode('x'.repeat(LIMIT * 4));
+    const body = new ReadableStream({ start: (controller) => (controller.enqueue(big), controller.close()) });
+    const { headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
+    const init = { method: 'POST', headers, body, duplex: 'half' } as RequestInit;
+    const refused = await fetch(`${server.origin}${PATH}`, init);
+    expect([refused.status, refused.headers.get('connection')]).toEqual([413, 'close']);
+    await refused.text();
+    const next = signedRequest(createTestEvent('message.inbound'), SECRET);
+    expect((await fetch(`${server.origin}${PATH}`, { method: 'POST', ...next })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.origin}${PATH}`, {
+          method: 'POST',
+          ...signedRequest(createTestEvent('message.status'), SECRET),
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('a declared Content-Length over maxBodyBytes is 413 before any of the body is read', async () => {
     const { headers } = signedRequest(createTestEvent('message.inbound'), SECRET);
     const raw = await rawExchange(portOf(server), headOf(headers, LIMIT + 1), 1);

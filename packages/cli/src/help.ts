@@ -39,6 +39,7 @@ back in the queue, where a worker runs the handlers that have not completed.
   queue failed                    list them: event id, type, attempts, when, the last error
   queue retry <event_id>          retry one event
   queue retry --all               retry every failed event
+  queue retry … --reset-attempts  with the whole retry schedule again, not one more attempt
 
 Options:
 ${queueOptions}

@@ -3,7 +3,7 @@ import { memoryDedupeStore, type DedupeStore } from './dedupe';
 import { routeHandlers, type HandlerList } from './handlers';
 import { guardedLogger } from './log';
 import { FORMATS, type WireFormat } from './formats/index';
-import { normalizeSecrets } from './secrets';
+import { normalizeSecrets, refuseSurroundingWhitespace } from './secrets';
 import type { EventQueue, Logger, MetaWebhookOptions, VobizEvent, VobizFormat, VobizWebhookOptions } from './types';
 
 const MINUTE = 60_000;
@@ -157,12 +157,7 @@ export function resolveMetaOptions(options: MetaWebhookOptions): ResolvedOptions
     );
   }
   // Meta sends the token as it was entered in the dashboard: a newline from a .env file would fail every handshake.
-  if (verifyToken.trim() !== verifyToken) {
-    throw new TypeError(
-      'vobiz-webhooks: `verifyToken` has leading or trailing whitespace, so no handshake would ever match. This is ' +
-        'usually a newline or space from a .env file or a copy-paste: trim it where it is loaded.',
-    );
-  }
+  refuseSurroundingWhitespace(verifyToken, '`verifyToken`', 'handshake');
   return resolveOptions(options, {
     formats: [FORMATS.meta],
     secretName: 'appSecret',

@@ -19,12 +19,19 @@ export function normalizeSecrets(secret: unknown, name: 'secret' | 'appSecret' =
           `Set it to ${what} (and check that variable is set).`,
       );
     }
-    if (value.trim() !== value) {
-      throw new TypeError(
-        `vobiz-webhooks: ${which} has leading or trailing whitespace, so no signature would ever match. ` +
-          'This is usually a newline or space from a .env file or a copy-paste: trim it where it is loaded.',
-      );
-    }
+    refuseSurroundingWhitespace(value, which, 'signature');
   });
   return list as string[];
+}
+
+/**
+ * Refuses a key or token with leading or trailing whitespace, which the sender never sends:
+ * nothing signed with it, or no handshake, would ever match.
+ */
+export function refuseSurroundingWhitespace(value: string, which: string, check: 'signature' | 'handshake'): void {
+  if (value.trim() === value) return;
+  throw new TypeError(
+    `vobiz-webhooks: ${which} has leading or trailing whitespace, so no ${check} would ever match. ` +
+      'This is usually a newline or space from a .env file or a copy-paste: trim it where it is loaded.',
+  );
 }
